@@ -135,7 +135,7 @@ def operator_router(sim):
         seed = None
         if isinstance(data, dict):
             seed = data.get("seed")
-            data = data.get("faults", [data] if "kind" in data else [])
+            data = data["faults"] if "faults" in data else [{k: v for k, v in data.items() if k != "seed"}]
         if not isinstance(data, list):
             return bad("expected a list of faults or {\"faults\": [...]}")
         try:

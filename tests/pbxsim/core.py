@@ -158,13 +158,25 @@ class Fault:
         unknown = set(data) - known
         if unknown:
             raise ValueError("unknown fault keys: %s" % ", ".join(sorted(unknown)))
-        fault = cls(**data)
-        if fault.kind not in FAULT_KINDS:
+        if data.get("kind") not in FAULT_KINDS:
             raise ValueError("kind must be one of %s" % ", ".join(FAULT_KINDS))
-        if fault.count is not None and (not isinstance(fault.count, int) or fault.count < 1):
+        fault = cls(**data)
+        # Checked here because a bad value would otherwise only fail when a request hits the fault.
+        lowest = 0 if fault.kind == "commit_then_fail" else 100
+        if not _is_number(fault.status, int) or not (fault.status == lowest or 100 <= fault.status <= 599):
+            raise ValueError("status must be an HTTP status (100-599%s)" % (", or 0 to drop" if lowest == 0 else ""))
+        if fault.count is not None and (not _is_number(fault.count, int) or fault.count < 1):
             raise ValueError("count must be a positive integer or null")
-        if not 0.0 <= float(fault.rate) <= 1.0:
-            raise ValueError("rate must be between 0 and 1")
+        if not _is_number(fault.rate) or not 0.0 <= fault.rate <= 1.0:
+            raise ValueError("rate must be a number between 0 and 1")
+        if not _is_number(fault.seconds) or fault.seconds < 0:
+            raise ValueError("seconds must be a number >= 0")
+        for key in ("method", "path"):
+            if getattr(fault, key) is not None and not isinstance(getattr(fault, key), str):
+                raise ValueError("%s must be a string or null" % key)
+        platforms = [name for _, name in PLATFORM_PREFIXES if name != "operator"]
+        if fault.platform is not None and fault.platform not in platforms:
+            raise ValueError("platform must be one of %s or null" % ", ".join(platforms))
         return fault
 
     def matches(self, platform, method, path):
@@ -180,6 +192,10 @@ class Fault:
 
     def to_json(self):
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _is_number(value, kind=(int, float)):
+    return isinstance(value, kind) and not isinstance(value, bool)
 
 
 class Faults:
