@@ -135,6 +135,8 @@ class Fault:
     rate: the fraction of matching requests it applies to (1.0 = all).
     platform/method/path: optional filters; path is a prefix of the URL path.
     writes_only: only requests that are not GET/HEAD.
+    skip: let this many matching requests through before the fault starts
+    (e.g. fail the second write of a bulk run).
     """
 
     kind: str
@@ -148,13 +150,15 @@ class Fault:
     path: object = None
     writes_only: bool = False
     body: object = None
+    skip: int = 0
     fired: int = 0
+    seen: int = 0
 
     @classmethod
     def from_json(cls, data):
         if not isinstance(data, dict):
             raise ValueError("each fault must be an object")
-        known = {f for f in cls.__dataclass_fields__ if f != "fired"}
+        known = {f for f in cls.__dataclass_fields__ if f not in ("fired", "seen")}
         unknown = set(data) - known
         if unknown:
             raise ValueError("unknown fault keys: %s" % ", ".join(sorted(unknown)))
@@ -169,6 +173,8 @@ class Fault:
             raise ValueError("count must be a positive integer or null")
         if not _is_number(fault.rate) or not 0.0 <= fault.rate <= 1.0:
             raise ValueError("rate must be a number between 0 and 1")
+        if not _is_number(fault.skip, int) or fault.skip < 0:
+            raise ValueError("skip must be an integer >= 0")
         if not _is_number(fault.seconds) or fault.seconds < 0:
             raise ValueError("seconds must be a number >= 0")
         for key in ("method", "path"):
@@ -222,6 +228,9 @@ class Faults:
         with self._lock:
             for fault in self._faults:
                 if not fault.matches(platform, method, path):
+                    continue
+                fault.seen += 1
+                if fault.seen <= fault.skip:
                     continue
                 if fault.count is not None and fault.fired >= fault.count:
                     continue
