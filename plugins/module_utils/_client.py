@@ -1,0 +1,202 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pbxops.pbx contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP client shared by the platform drivers (private to this collection).
+
+One ``requests.Session`` per module run, so every call of a run reuses the
+connection.  Retries are bounded and honour ``Retry-After``; a write that may
+have reached the server is never resent here: it raises ``AmbiguousWrite`` and
+the reconcile engine re-reads the object before deciding what to send again.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.utils
+import time
+import traceback
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+    from requests import exceptions as rexc
+except ImportError:  # pragma: no cover - exercised through missing_required_lib
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+MASK = "********"
+RETRY_STATUSES = (429, 502, 503, 504)
+# A 429 means the server refused the request before doing anything with it.
+NOT_PROCESSED_STATUSES = (429,)
+MAX_RETRY_AFTER = 60.0
+
+
+class PbxError(Exception):
+    """A failure to report to the user as it is (already says what and why)."""
+
+    def __init__(self, msg, **details):
+        super(PbxError, self).__init__(msg)
+        self.msg = msg
+        self.details = details
+
+
+class PbxApiError(PbxError):
+    """The PBX answered, and the answer was an error."""
+
+    def __init__(self, method, path, status, message, hint=None):
+        text = "%s %s failed: HTTP %s" % (method, path, status)
+        if message:
+            text += ": %s" % message
+        if hint:
+            text += ". %s" % hint
+        super(PbxApiError, self).__init__(text, method=method, path=path, status=status, vendor_message=message)
+        self.method = method
+        self.path = path
+        self.status = status
+        self.vendor_message = message
+
+
+class AmbiguousWrite(PbxError):
+    """A write failed in a way that leaves unknown whether the PBX applied it."""
+
+    def __init__(self, msg, retry_after=None, **details):
+        super(AmbiguousWrite, self).__init__(msg, **details)
+        self.retry_after = retry_after
+
+
+def _retry_after_seconds(value):
+    if not value:
+        return None
+    try:
+        return min(float(value), MAX_RETRY_AFTER)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return min(max(0.0, parsed.timestamp() - time.time()), MAX_RETRY_AFTER)
+
+
+def _never_sent(exc):
+    """True when a connection error happened before the request left us."""
+    if isinstance(exc, rexc.ConnectTimeout):
+        return True
+    text = repr(exc)
+    return any(marker in text for marker in ("NewConnectionError", "Connection refused", "Name or service not known",
+                                             "nodename nor servname", "No route to host"))
+
+
+class Client:
+    """Talks HTTP to one PBX for one module run.
+
+    describe_error(response) -> str extracts the vendor's message from an error
+    answer; reauthenticate() is called once when a request gets a 401 (bearer
+    tokens that expired), after which the request is sent again.
+    """
+
+    def __init__(self, base_url, validate_certs=True, ca_path=None, timeout=30, retries=3, secrets=(),
+                 describe_error=None, sleep=time.sleep):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.retries = max(0, int(retries))
+        self.secrets = [s for s in secrets if s]
+        self.describe_error = describe_error or (lambda response: response.text[:500])
+        self.reauthenticate = None
+        self.sleep = sleep
+        self.warnings = []
+        self.counts = {"requests": 0, "retries": 0}
+        self.session = requests.Session()
+        if not validate_certs:
+            self.session.verify = False
+            try:
+                import urllib3
+                urllib3.disable_warnings()
+            except ImportError:  # pragma: no cover
+                pass
+        elif ca_path:
+            self.session.verify = ca_path
+        self.session.headers["User-Agent"] = "pbxops.pbx"
+
+    def add_secret(self, value):
+        if value and value not in self.secrets:
+            self.secrets.append(value)
+
+    def scrub(self, text):
+        """Replace every known secret in text with the mask."""
+        text = "" if text is None else str(text)
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, MASK)
+        return text
+
+    def request(self, method, path, idempotent=None, ok=None, **kwargs):
+        """Send one request and return the response (any 2xx unless ``ok`` says otherwise).
+
+        idempotent: may be resent after a failure that might have reached the
+        server (default: GET/HEAD/OPTIONS).  Drivers pass True for reads that
+        are POSTs (IPCortex).
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD", "OPTIONS")
+        url = self.base_url + path
+        kwargs.setdefault("timeout", self.timeout)
+        reauthenticated = False
+        attempt = 0
+        while True:
+            self.counts["requests"] += 1
+            try:
+                response = self.session.request(method, url, **kwargs)
+            except rexc.SSLError as exc:
+                raise PbxError(self.scrub(
+                    "%s %s: TLS verification failed (%s). Give the PBX's CA certificate with ca_path, "
+                    "or set validate_certs: false for a PBX with a self-signed certificate you trust."
+                    % (method, path, _short(exc))))
+            except (rexc.ConnectionError, rexc.Timeout) as exc:
+                sent = not _never_sent(exc)
+                if attempt < self.retries and (idempotent or not sent):
+                    attempt += 1
+                    self._wait(attempt, None, "%s %s: %s" % (method, path, _short(exc)))
+                    continue
+                what = "timed out after %ss" % self.timeout if isinstance(exc, rexc.Timeout) else _short(exc)
+                msg = self.scrub("%s %s: cannot reach the PBX at %s (%s)" % (method, path, self.base_url, what))
+                if sent and not idempotent:
+                    raise AmbiguousWrite(msg + "; the PBX may or may not have applied the write")
+                raise PbxError(msg + ". Check url, the network and that the PBX is running.")
+            status = response.status_code
+            if status == 401 and self.reauthenticate is not None and not reauthenticated:
+                reauthenticated = True
+                self.reauthenticate()
+                continue
+            if status in RETRY_STATUSES:
+                delay = _retry_after_seconds(response.headers.get("Retry-After"))
+                if not idempotent and status not in NOT_PROCESSED_STATUSES:
+                    raise AmbiguousWrite(self._error_text(method, path, response), retry_after=delay)
+                if attempt < self.retries:
+                    attempt += 1
+                    self._wait(attempt, delay, "%s %s: HTTP %s" % (method, path, status))
+                    continue
+            if (ok is not None and status not in ok) or (ok is None and not 200 <= status < 300):
+                raise PbxApiError(method, path, status, self.scrub(self._vendor_message(response)))
+            return response
+
+    def _wait(self, attempt, delay, why):
+        self.counts["retries"] += 1
+        if delay is None:
+            delay = min(0.5 * (2 ** (attempt - 1)), 10.0)
+        self.warnings.append(self.scrub("%s; retry %d of %d in %.1fs" % (why, attempt, self.retries, delay)))
+        self.sleep(delay)
+
+    def _vendor_message(self, response):
+        try:
+            return self.describe_error(response)
+        except Exception:  # the error text must never hide the error itself
+            return response.text[:500]
+
+    def _error_text(self, method, path, response):
+        return self.scrub("%s %s failed: HTTP %s: %s" % (method, path, response.status_code,
+                                                         self._vendor_message(response)))
+
+
+def _short(exc):
+    text = str(exc)
+    return text if len(text) < 300 else text[:300] + "..."

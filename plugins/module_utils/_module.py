@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) pbxops.pbx contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Glue between AnsibleModule and the engine, shared by every resource module.
+
+A resource module only declares its documentation and calls
+``run_resource_module("<kind>")``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.pbxops.pbx.plugins.module_utils._client import (
+    REQUESTS_IMPORT_ERROR, Client, PbxError)
+from ansible_collections.pbxops.pbx.plugins.module_utils._engine import Engine
+from ansible_collections.pbxops.pbx.plugins.module_utils._fields import RESOURCES
+from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex import IpcortexDriver
+from ansible_collections.pbxops.pbx.plugins.module_utils._portsip import PortsipDriver
+from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom import SipxcomDriver
+
+DRIVERS = dict((d.name, d) for d in (SipxcomDriver, IpcortexDriver, PortsipDriver))
+
+
+def connection_argument_spec():
+    """The connection options of every module (documented in the pbxops.pbx.connection fragment)."""
+    return dict(
+        platform=dict(type="str", required=True, choices=sorted(DRIVERS), fallback=(env_fallback, ["PBX_PLATFORM"])),
+        url=dict(type="str", required=True, fallback=(env_fallback, ["PBX_URL"])),
+        username=dict(type="str", fallback=(env_fallback, ["PBX_USERNAME"])),
+        password=dict(type="str", no_log=True, fallback=(env_fallback, ["PBX_PASSWORD"])),
+        api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["PBX_API_KEY"])),
+        validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["PBX_VALIDATE_CERTS"])),
+        ca_path=dict(type="path", fallback=(env_fallback, ["PBX_CA_PATH"])),
+        timeout=dict(type="int", default=30, fallback=(env_fallback, ["PBX_TIMEOUT"])),
+        retries=dict(type="int", default=3, fallback=(env_fallback, ["PBX_RETRIES"])),
+        tenant=dict(type="str", fallback=(env_fallback, ["PBX_TENANT"])),
+    )
+
+
+def resource_argument_spec(resource):
+    spec = resource.option_spec()
+    item_spec = dict(spec)
+    item_spec["state"] = dict(type="str", choices=["present", "absent"])
+    spec[resource.plural] = dict(type="list", elements="dict", options=item_spec)
+    spec["state"] = dict(type="str", default="present", choices=["present", "absent"])
+    spec["update_password"] = dict(type="str", default="on_create", choices=["on_create", "always"], no_log=False)
+    spec["purge"] = dict(type="bool", default=False)
+    return spec
+
+
+def desired_items(resource, params):
+    """The objects the task asks for: only options the user set, keys normalised, duplicates refused."""
+    plural = resource.plural
+    if params.get(plural) is not None:
+        raw = params[plural]
+        where = "%s[%%d]" % plural
+    else:
+        raw = [dict((name, params.get(name)) for name in resource.options)]
+        where = "%s"
+    items, seen = [], {}
+    for index, entry in enumerate(raw):
+        label = where % index if "%d" in where else "the task"
+        item = dict((k, v) for k, v in entry.items() if v is not None and (k in resource.options or k == "state"))
+        item.setdefault("state", params["state"])
+        if item.get(resource.key) is None:
+            raise PbxError("%s: option %s is required" % (label, resource.key))
+        try:
+            item[resource.key] = resource.normalise_key(item[resource.key])
+        except ValueError as exc:
+            raise PbxError("%s: %s %s" % (label, resource.key, exc))
+        key = item[resource.key]
+        if key in seen:
+            raise PbxError("%s and %s both name %s %s; each %s may appear once in %s" % (
+                seen[key], label, resource.title, key, resource.title, plural))
+        seen[key] = label
+        items.append(item)
+    return items
+
+
+def _secrets(params, resource):
+    values = [params.get("password"), params.get("api_key")]
+    for item in params.get(resource.plural) or [params]:
+        values.extend(item.get(name) for name in resource.secrets)
+    return [str(v) for v in values if v]
+
+
+def run_resource_module(kind):
+    resource = RESOURCES[kind]
+    spec = connection_argument_spec()
+    spec.update(resource_argument_spec(resource))
+    module = AnsibleModule(
+        argument_spec=spec,
+        supports_check_mode=True,
+        mutually_exclusive=[[resource.key, resource.plural]],
+        required_one_of=[[resource.key, resource.plural]],
+    )
+    if REQUESTS_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    params = module.params
+    if params["purge"] and params.get(resource.plural) is None:
+        module.fail_json(msg="purge needs the list form (%s): it removes the %ss of the tenant that the list "
+                             "does not name" % (resource.plural, resource.title))
+
+    client = None
+    try:
+        items = desired_items(resource, params)
+        driver_class = DRIVERS[params["platform"]]
+        client = Client(params["url"], validate_certs=params["validate_certs"], ca_path=params["ca_path"],
+                        timeout=params["timeout"], retries=params["retries"], secrets=_secrets(params, resource))
+        driver = driver_class(client, params)
+        check_options(driver, resource, items)
+        for item in items:
+            driver.validate(kind, item, params["tenant"])
+        engine = Engine(driver, resource, tenant=params["tenant"], check_mode=module.check_mode,
+                        update_password=params["update_password"], purge=params["purge"],
+                        retries=params["retries"])
+        driver.connect()
+        report = engine.run(items)
+    except PbxError as exc:
+        module.fail_json(msg=client.scrub(exc.msg) if client else exc.msg, changed=False)
+
+    result = build_result(resource, params, engine, report, module._diff)
+    for warning in client.warnings:
+        module.warn(warning)
+    failure = report["failure"]
+    if failure is not None:
+        result["msg"] = client.scrub(failure.msg)
+        result.update(dict((k, v) for k, v in failure.details.items() if k in ("applied", "not_applied")))
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+def check_options(driver, resource, items):
+    """Options the platform cannot honour fail before any request."""
+    supported = driver.supported_options(resource.name)
+    for item in items:
+        unsupported = sorted(k for k in item if k not in supported and k not in (resource.key, "state"))
+        if unsupported:
+            raise PbxError("%s %s: option%s %s cannot be managed on %s (its API has no such field); remove %s"
+                           % (resource.title, item[resource.key], "s" if len(unsupported) > 1 else "",
+                              ", ".join(unsupported), driver.label, "them" if len(unsupported) > 1 else "it"))
+
+
+def build_result(resource, params, engine, report, want_diff):
+    result = {"changed": report["changed"], "summary": report["summary"]}
+    if params.get(resource.plural) is not None:
+        result["objects"] = report["objects"]
+        if want_diff:
+            result["diff"] = report["diff"]
+    else:
+        step = report["steps"][0]
+        result[resource.name] = engine.result_object(step)
+        before, after = engine.views(step)
+        if want_diff:
+            header = "%s %s" % (resource.title, step.key)
+            result["diff"] = {"before": before, "after": after, "before_header": header, "after_header": header}
+    return result

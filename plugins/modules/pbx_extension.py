@@ -1,0 +1,311 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) pbxops.pbx contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: pbx_extension
+short_description: Manage extensions (users) on sipXcom, IPCortex and PortSIP PBXs
+version_added: 1.0.0
+description:
+  - Creates, updates and removes extensions, one from the top-level options or many from O(extensions).
+  - "An extension is found by its O(number): a sipXcom user whose user name is the number, an IPCortex
+    extension (C(virt_exten)) of the company O(tenant), a PortSIP user with that extension number."
+  - Only the options you set are compared and written; everything else on the PBX is left alone.
+    Secrets (O(voicemail_pin), O(sip_password), O(web_password)) cannot be read back, so they are
+    written when the extension is created and afterwards only with O(update_password=always).
+  - An option the platform cannot honour fails before any request is sent, naming the option and the platform.
+  - The list form reads each kind once (one paged listing) and then sends only the writes needed.
+    If one write fails the task stops and reports which extensions were applied and which were not.
+author:
+  - pbxops.pbx contributors
+extends_documentation_fragment:
+  - pbxops.pbx.connection
+  - pbxops.pbx.connection.attributes
+options:
+  number: &number
+    description:
+      - The extension number; the natural key.
+      - sipXcom and PortSIP take digits only (PortSIP 3 to 64 of them); IPCortex also allows letters (for example V(400b)).
+      - Required unless O(extensions) is given.
+    type: str
+  name: &name
+    description:
+      - Display name. sipXcom has no display name of its own and refuses this option; use O(first_name) and O(last_name).
+      - IPCortex allows letters, digits, dot, space, dash and underscore.
+    type: str
+  first_name: &first_name
+    description:
+      - First name (sipXcom and PortSIP).
+    type: str
+  last_name: &last_name
+    description:
+      - Last name (sipXcom and PortSIP).
+    type: str
+  email: &email
+    description:
+      - E-mail address (voicemail notifications; PortSIP requires it on create).
+    type: str
+  enabled: &enabled
+    description:
+      - Whether the extension can make and receive calls.
+    type: bool
+  voicemail: &voicemail
+    description:
+      - Whether the extension has a voicemail box.
+    type: bool
+  voicemail_pin: &voicemail_pin
+    description:
+      - Voicemail PIN, digits only. PortSIP requires 6 to 10 digits without runs such as V(111) or V(123), and requires it on create.
+      - Write-only, see O(update_password).
+    type: str
+  sip_password: &sip_password
+    description:
+      - Password the phone registers with. PortSIP requires it on create.
+      - Write-only, see O(update_password).
+    type: str
+  web_password: &web_password
+    description:
+      - Password for the user portal (sipXcom user PIN, PortSIP portal password). PortSIP requires it on create.
+      - Write-only, see O(update_password).
+    type: str
+  caller_id: &caller_id
+    description:
+      - Outbound caller ID number shown to external parties.
+    type: str
+  aliases: &aliases
+    description:
+      - Other names or numbers that reach this extension (sipXcom). Compared as a set; the list replaces the current aliases.
+    type: list
+    elements: str
+  groups: &groups
+    description:
+      - User groups the extension belongs to (sipXcom). Compared as a set; groups that do not exist are created.
+      - The extension is removed from groups not in the list.
+    type: list
+    elements: str
+  private: &private
+    description:
+      - IPCortex only. A private extension is visible only inside its company (O(tenant)). Can only be set when the extension is created.
+    type: bool
+  login_name: &login_name
+    description:
+      - PortSIP only. The portal login name; defaults to the extension number when the extension is created. Cannot be changed afterwards.
+    type: str
+  role: &role
+    description:
+      - PortSIP only. Role of the user, for example V(StandardUser) (the default on create), V(StandardInternationalUser), V(QueueManager) or V(Admin).
+    type: str
+  api_fields: &api_fields
+    description:
+      - Fields of the platform's own API object that the options above do not cover, sent as they are.
+      - Only the keys given are compared (nested dictionaries too). Names and values are the vendor's;
+        see the platform's API reference. Unknown fields are refused by the PBX.
+    type: dict
+  extensions:
+    description:
+      - Many extensions at once; each item takes the same options as the task (O(number) is required in each).
+      - O(state) and O(update_password) of the task apply to every item unless the item sets its own O(extensions[].state).
+    type: list
+    elements: dict
+    suboptions:
+      number: *number
+      name: *name
+      first_name: *first_name
+      last_name: *last_name
+      email: *email
+      enabled: *enabled
+      voicemail: *voicemail
+      voicemail_pin: *voicemail_pin
+      sip_password: *sip_password
+      web_password: *web_password
+      caller_id: *caller_id
+      aliases: *aliases
+      groups: *groups
+      private: *private
+      login_name: *login_name
+      role: *role
+      api_fields: *api_fields
+      state:
+        description:
+          - State of this extension; defaults to the task's O(state).
+        type: str
+        choices: [present, absent]
+  state:
+    description:
+      - V(present) creates the extension or brings the options you set up to date; V(absent) removes it.
+    type: str
+    default: present
+    choices: [present, absent]
+  update_password:
+    description:
+      - V(on_create) writes secrets only when the extension is created, so reruns stay unchanged.
+      - V(always) writes every secret you set on every run; the task then always reports a change.
+    type: str
+    default: on_create
+    choices: [on_create, always]
+  purge:
+    description:
+      - With O(extensions), also remove every extension of the same O(tenant) that the list does not name.
+      - Needs the list form; O(extensions=[]) with O(purge=true) removes all extensions of the tenant.
+    type: bool
+    default: false
+seealso:
+  - name: sipXcom REST API
+    description: The sipXconfig C(/api/users) resource this module uses on sipXcom.
+    link: https://onrelay.github.io/sipxecs/restapi.html
+  - name: PortSIP PBX REST API
+    description: The C(/users) resource this module uses on PortSIP.
+    link: https://support.portsip.com/development-portsip/rest-apis/version-22.2/users
+"""
+
+EXAMPLES = r"""
+- name: Set the connection once for the whole play
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/pbxops.pbx.pbx:
+      platform: portsip
+      url: https://pbx.example.com:8887
+      username: admin
+      password: "{{ vault_pbx_password }}"
+      tenant: acme
+  tasks:
+    - name: Create extension 101 with its secrets (written once, on create)
+      pbxops.pbx.pbx_extension:
+        number: "101"
+        first_name: Ann
+        last_name: Lee
+        name: Ann Lee
+        email: ann.lee@acme.example
+        login_name: ann.lee
+        role: StandardUser
+        sip_password: "{{ vault_sip_101 }}"
+        web_password: "{{ vault_web_101 }}"
+        voicemail_pin: "{{ vault_pin_101 }}"
+
+    - name: Onboard a tenant's extensions in one task and remove the ones not listed
+      pbxops.pbx.pbx_extension:
+        purge: true
+        extensions: "{{ acme_extensions }}"
+
+- name: sipXcom user with aliases, groups and caller ID
+  pbxops.pbx.pbx_extension:
+    platform: sipxcom
+    url: https://sipx.example.com
+    username: superadmin
+    password: "{{ vault_sipx_password }}"
+    ca_path: /etc/pki/sipx-ca.pem
+    tenant: headquarters
+    number: "201"
+    first_name: Bob
+    last_name: Stone
+    aliases: [bob, "2201"]
+    groups: [sales]
+    caller_id: "+14235550201"
+    voicemail: true
+    web_password: "{{ vault_pin_201 }}"
+    sip_password: "{{ vault_sip_201 }}"
+
+- name: IPCortex private extension with an API key, voicemail on
+  pbxops.pbx.pbx_extension:
+    platform: ipcortex
+    url: https://pabx.example.co.uk
+    api_key: "{{ vault_ipcortex_key }}"
+    tenant: acme
+    number: "342"
+    name: Reception
+    private: true
+    voicemail: true
+    caller_id: "01234567890"
+    api_fields:
+      phonebook: 3
+
+- name: Rotate SIP passwords on purpose (reports changed on every run)
+  pbxops.pbx.pbx_extension:
+    platform: sipxcom
+    url: https://sipx.example.com
+    username: superadmin
+    password: "{{ vault_sipx_password }}"
+    update_password: always
+    extensions:
+      - number: "201"
+        sip_password: "{{ vault_new_sip_201 }}"
+      - number: "202"
+        sip_password: "{{ vault_new_sip_202 }}"
+
+- name: Remove an extension
+  pbxops.pbx.pbx_extension:
+    platform: ipcortex
+    url: https://pabx.example.co.uk
+    username: admin
+    password: "{{ vault_ipcortex_password }}"
+    number: "342"
+    state: absent
+"""
+
+RETURN = r"""
+extension:
+  description:
+    - The extension as it is after the task (in check mode, as it would be), single form only.
+    - Secrets are shown as C(********) when they were written, and left out otherwise. Empty after removal.
+  returned: when O(number) is given
+  type: dict
+  sample: {"number": "101", "first_name": "Ann", "last_name": "Lee", "email": "ann.lee@acme.example", "enabled": true}
+objects:
+  description: One entry per extension of the list form, and per extension removed by O(purge).
+  returned: when O(extensions) is given
+  type: list
+  elements: dict
+  contains:
+    number:
+      description: The extension number.
+      type: str
+      returned: always
+    action:
+      description: What the task did (or, in check mode, would do).
+      type: str
+      returned: always
+      sample: created
+    before:
+      description: The managed fields before the task (all known fields for a removal).
+      type: dict
+      returned: always
+    after:
+      description: The managed fields after the task; empty after a removal.
+      type: dict
+      returned: always
+    applied:
+      description: Only when the task failed part-way; whether this change reached the PBX.
+      type: bool
+      returned: on failure
+summary:
+  description: How many extensions were created, updated, deleted and left unchanged.
+  returned: always
+  type: dict
+  sample: {"created": 2, "updated": 1, "deleted": 0, "unchanged": 97}
+applied:
+  description: On a failed list run, the numbers whose change reached the PBX before the failure.
+  returned: on failure
+  type: list
+  elements: str
+not_applied:
+  description: On a failed list run, the numbers whose change was not made.
+  returned: on failure
+  type: list
+  elements: str
+"""
+
+from ansible_collections.pbxops.pbx.plugins.module_utils._module import run_resource_module
+
+
+def main():
+    run_resource_module("extension")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+import pytest
+
+from playbook import CONNECTION
+from simhelper import RunningSimulator
+
+PLATFORMS = ("sipxcom", "ipcortex", "portsip")
+TENANT = "acme"
+# How each platform gets the tenant the tests work in (IPCortex companies have no API).
+TENANT_FIXTURE = {
+    "sipxcom": ("branches", [{"name": TENANT}]),
+    "ipcortex": ("companies", [{"name": TENANT}]),
+    "portsip": ("tenants", [{"name": TENANT, "domain": TENANT + ".example.com"}]),
+}
+
+
+@pytest.fixture(scope="session")
+def simulator():
+    with RunningSimulator() as sim:
+        yield sim
+
+
+@pytest.fixture(params=PLATFORMS)
+def platform(request):
+    return request.param
+
+
+class Target:
+    """A clean simulator plus the connection options of one platform."""
+
+    def __init__(self, sim, platform):
+        self.sim = sim
+        self.platform = platform
+        self.url = sim.url
+        self.connection = dict(CONNECTION[platform], tenant=TENANT)
+
+    def writes(self):
+        return self.sim.stats()["by_platform"].get(self.platform, {}).get("writes", 0)
+
+    def reads(self):
+        return self.sim.stats()["by_platform"].get(self.platform, {}).get("reads", 0)
+
+    def routes(self):
+        return self.sim.stats()["by_platform"].get(self.platform, {}).get("by_route", {})
+
+    def play(self, tasks, **kwargs):
+        from playbook import run_play
+
+        connection = kwargs.pop("connection", self.connection)
+        return run_play(self.url, connection, tasks, **kwargs)
+
+
+@pytest.fixture
+def target(simulator, platform):
+    simulator.reset()
+    fixture, items = TENANT_FIXTURE[platform]
+    simulator.fixtures(platform, fixture, items)
+    simulator.reset_stats()
+    yield Target(simulator, platform)
+    simulator.ops("DELETE", "faults")

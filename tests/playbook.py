@@ -1,0 +1,116 @@
+"""Run real ansible-playbook against a simulator and collect what it did.
+
+The collection is made importable by linking the checkout into
+build/collections/ansible_collections/pbxops/pbx, exactly as an installed
+collection would sit.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COLLECTIONS = os.path.join(REPO, "build", "collections")
+ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+
+# Credentials of the simulator's default accounts, per platform.
+CONNECTION = {
+    "sipxcom": {"platform": "sipxcom", "username": "superadmin", "password": "superadmin"},
+    "ipcortex": {"platform": "ipcortex", "api_key": "pbxsim-ipcortex-key-0123456789abcdef"},
+    "portsip": {"platform": "portsip", "username": "admin", "password": "admin"},
+}
+
+
+def ensure_collection_link():
+    target = os.path.join(COLLECTIONS, "ansible_collections", "pbxops", "pbx")
+    if not os.path.islink(target):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.exists(target):
+            shutil.rmtree(target)
+        os.symlink(REPO, target)
+    return COLLECTIONS
+
+
+class PlayResult:
+    def __init__(self, rc, output, results):
+        self.rc = rc
+        self.output = output
+        self.results = results  # task name -> registered result
+
+    def __getitem__(self, name):
+        return self.results[name]
+
+    @property
+    def changed(self):
+        return [name for name, r in self.results.items() if r.get("changed")]
+
+    def __repr__(self):
+        return "PlayResult(rc=%s)\n%s" % (self.rc, self.output[-4000:])
+
+
+def run_play(url, connection, tasks, check=False, diff=False, verbosity=0, extra_vars=None, env=None,
+             module_defaults=True, timeout=600):
+    """Run tasks (list of {name: module_args} dicts with a 'name') in one play.
+
+    Every task registers its result and never aborts the play (ignore_errors),
+    so failing tasks can be inspected.  Returns a PlayResult.
+    """
+    collections = ensure_collection_link()
+    tmp = tempfile.mkdtemp(prefix="pbxplay-")
+    out_file = os.path.join(tmp, "results.json")
+    play_tasks = []
+    names = []
+    for index, task in enumerate(tasks):
+        task = dict(task)
+        name = task.setdefault("name", "task %d" % index)
+        reg = "r%d" % index
+        task["register"] = reg
+        task["ignore_errors"] = True
+        play_tasks.append(task)
+        names.append((name, reg))
+    collect = "{{ {%s} | to_json }}" % ", ".join("%s: %s" % (json.dumps(n), r) for n, r in names)
+    play_tasks.append({"name": "collect results", "ansible.builtin.copy": {
+        "content": collect, "dest": out_file, "mode": "0600"}, "check_mode": False, "diff": False})
+    play = {"name": "pbx test play", "hosts": "localhost", "gather_facts": False, "tasks": play_tasks}
+    if module_defaults:
+        defaults = dict(connection)
+        defaults.setdefault("url", url)
+        play["module_defaults"] = {"group/pbxops.pbx.pbx": defaults}
+    path = os.path.join(tmp, "play.yml")
+    with open(path, "w") as fh:
+        yaml.safe_dump([play], fh, sort_keys=False)
+    cmd = [ANSIBLE_PLAYBOOK, "-i", "localhost,", "-c", "local", path]
+    if check:
+        cmd.append("--check")
+    if diff:
+        cmd.append("--diff")
+    if verbosity:
+        cmd.append("-" + "v" * verbosity)
+    if extra_vars:
+        cmd += ["-e", json.dumps(extra_vars)]
+    run_env = dict(os.environ)
+    run_env.update({
+        "ANSIBLE_COLLECTIONS_PATH": collections,
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_LOCALHOST_WARNING": "0",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+        "ANSIBLE_HOME": os.path.join(tmp, "ansible-home"),
+    })
+    run_env.pop("PYTHONPATH", None)
+    if env:
+        run_env.update(env)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env, timeout=timeout,
+                          universal_newlines=True)
+    results = {}
+    if os.path.exists(out_file):
+        with open(out_file) as fh:
+            results = json.load(fh)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return PlayResult(proc.returncode, proc.stdout, results)
