@@ -37,6 +37,8 @@ class RunningSimulator:
         self.url = "%s://127.0.0.1:%d" % (scheme, self.port)
         self.ca_path = os.path.join(self.tmp, "tls", "cert.pem") if tls else None
         self.http = requests.Session()
+        # Otherwise REQUESTS_CA_BUNDLE (set on many CI hosts) overrides verify=False, and proxies apply.
+        self.http.trust_env = False
         if tls:
             self.http.verify = False
 
@@ -63,6 +65,8 @@ class RunningSimulator:
         raise RuntimeError("simulator did not start in %ss:\n%s" % (timeout, open(self.log_path).read()))
 
     def stop(self):
+        # An idle keep-alive TLS connection holds uvicorn's shutdown until its timeout.
+        self.http.close()
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:

@@ -66,7 +66,9 @@ def main(argv=None):
     print("  PortSIP   /api/    system admin: %s / %s" % (creds["portsip"]["username"], creds["portsip"]["password"]))
     print("  operator  /_sim/stats /_sim/reset /_sim/faults /_sim/fixtures /_sim/config")
     sys.stdout.flush()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, **ssl)
+    # A client that keeps a TLS connection open (or died mid-handshake) must not hold up shutdown.
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+                timeout_graceful_shutdown=1, **ssl)
 
 
 if __name__ == "__main__":

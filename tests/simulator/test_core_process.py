@@ -1,0 +1,108 @@
+"""The simulator as a process: command line, temporary state and TLS.
+
+Each test starts its own simulator, so keep them few.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+import requests
+
+from simhelper import HERE, RunningSimulator, free_port
+
+
+def _env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = HERE + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _wait_healthy(proc, url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stdout.read()
+        try:
+            return requests.get(url + "/_sim/health", timeout=1).json()
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise AssertionError("simulator did not start")
+
+
+def test_without_db_a_temporary_database_is_used():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pbxsim", "--port", str(port)], env=_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    db = None
+    try:
+        health = _wait_healthy(proc, "http://127.0.0.1:%d" % port)
+        db = health["db"]
+        assert os.path.dirname(db) == tempfile.gettempdir()
+        assert os.path.basename(db).startswith("pbxsim-")
+        assert os.path.getsize(db) > 0  # SQLite has written its schema there
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=10)
+        if db:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(db + suffix):
+                    os.unlink(db + suffix)
+    assert "state: %s" % db in out
+
+
+def test_bad_credentials_argument_stops_with_a_message():
+    proc = subprocess.run([sys.executable, "-m", "pbxsim", "--port", str(free_port()),
+                           "--portsip-credentials", "no-colon"],
+                          env=_env(), capture_output=True, text=True, timeout=30)
+    assert proc.returncode != 0
+    assert "USER:PASSWORD" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_credentials_from_the_command_line():
+    args = ["--sipxcom-credentials", "root:s3cret", "--ipcortex-api-key", "k-123",
+            "--portsip-credentials", "sys:pw:with:colons"]
+    with RunningSimulator(extra_args=args) as sim:
+        creds = sim.ops("GET", "config")["credentials"]
+    assert creds["sipxcom"] == {"username": "root", "password": "s3cret"}
+    assert creds["ipcortex"]["api_key"] == "k-123"
+    assert creds["portsip"] == {"username": "sys", "password": "pw:with:colons"}
+
+
+@pytest.fixture(scope="module")
+def tls_sim():
+    with RunningSimulator(tls=True) as sim:
+        yield sim
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_tls_verifies_against_the_generated_certificate(tls_sim, host):
+    assert tls_sim.url.startswith("https://")
+    r = requests.get("https://%s:%d/_sim/health" % (host, tls_sim.port), verify=tls_sim.ca_path, timeout=5)
+    assert r.status_code == 200
+    assert r.json()["ok"] is True
+
+
+def test_tls_fails_against_the_default_ca_bundle(tls_sim):
+    with pytest.raises(requests.exceptions.SSLError):
+        requests.get(tls_sim.url + "/_sim/health", timeout=5)
+
+
+def test_tls_serves_platform_paths_and_faults(tls_sim):
+    with requests.Session() as http:
+        http.trust_env = False  # so that REQUESTS_CA_BUNDLE does not replace verify
+        http.verify = tls_sim.ca_path
+        tls_sim.faults({"kind": "status", "status": 503, "count": 1})
+        assert http.get(tls_sim.url + "/api/pbxsim-core-test", timeout=5).status_code == 503
+        tls_sim.faults({"kind": "drop"})
+        with pytest.raises(requests.ConnectionError):
+            http.get(tls_sim.url + "/api/pbxsim-core-test", timeout=5)
+        assert http.get(tls_sim.url + "/_sim/health", timeout=5).ok
+
+
+def test_plain_http_is_not_served_on_the_tls_port(tls_sim):
+    with pytest.raises(requests.ConnectionError):
+        requests.get("http://127.0.0.1:%d/_sim/health" % tls_sim.port, timeout=5)
