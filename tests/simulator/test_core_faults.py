@@ -62,6 +62,14 @@ def test_custom_error_body(sim, http):
     assert r.json() == {"errors": [{"code": "UNKNOWN"}]}
 
 
+def test_skip_lets_matching_requests_through_first(sim, http):
+    normal = baseline(sim, http, "POST", PORTSIP)
+    sim.faults({"kind": "status", "status": 503, "skip": 2, "writes_only": True})
+    # Reads do not match, so they do not use up the skip.
+    http.get(sim.url + PORTSIP, timeout=5)
+    assert statuses(sim, http, "POST", PORTSIP, 4) == [normal, normal, 503, normal]
+
+
 def test_unlimited_count(sim, http):
     sim.faults({"kind": "status", "status": 503, "count": None})
     assert statuses(sim, http, "GET", SIPXCOM, 5) == [503] * 5
@@ -177,6 +185,8 @@ def test_operator_api_is_never_faulted(sim, http):
     ({"kind": "status", "bogus": 1}, "bogus"),
     ({"kind": "status", "count": 0}, "count"),
     ({"kind": "status", "count": "two"}, "count"),
+    ({"kind": "status", "skip": -1}, "skip"),
+    ({"kind": "status", "skip": 1.5}, "skip"),
     ({"kind": "status", "rate": 1.5}, "rate"),
     ({"kind": "status", "rate": "often"}, "rate"),
     ({"kind": "status", "status": "abc"}, "status"),
