@@ -1,0 +1,96 @@
+"""The HTTP client against a real simulator process and its fault injection."""
+
+import pytest
+
+from ansible_collections.pbxops.pbx.plugins.module_utils._client import (
+    MASK, AmbiguousWrite, Client, PbxApiError, PbxError)
+
+PATH = "/api/no_such_thing"  # answered 404 by the simulator; faults still apply
+
+
+def client(sim, **kwargs):
+    sleeps = []
+    kwargs.setdefault("retries", 3)
+    c = Client(sim.url, sleep=sleeps.append, **kwargs)
+    c.sleeps = sleeps
+    return c
+
+
+def test_reads_are_retried_after_429_honouring_retry_after(sim):
+    sim.faults({"kind": "status", "status": 429, "retry_after": 7, "count": 2})
+    c = client(sim)
+    with pytest.raises(PbxApiError) as info:
+        c.request("GET", PATH)
+    assert info.value.status == 404, "after two 429s the real answer comes through"
+    assert c.sleeps == [7.0, 7.0]
+    assert sim.stats()["reads"] == 3
+    assert len(c.warnings) == 2 and "429" in c.warnings[0]
+
+
+def test_back_off_without_retry_after_grows(sim):
+    sim.faults({"kind": "status", "status": 503, "count": 3})
+    c = client(sim)
+    with pytest.raises(PbxApiError):
+        c.request("GET", PATH)
+    assert c.sleeps == [0.5, 1.0, 2.0]
+
+
+def test_retries_are_bounded(sim):
+    sim.faults({"kind": "status", "status": 503, "count": None})
+    c = client(sim, retries=2)
+    with pytest.raises(PbxApiError) as info:
+        c.request("GET", PATH)
+    assert info.value.status == 503
+    assert sim.stats()["reads"] == 3
+
+
+def test_a_write_that_may_have_landed_is_not_resent(sim):
+    sim.faults({"kind": "status", "status": 503, "count": 1})
+    c = client(sim)
+    with pytest.raises(AmbiguousWrite):
+        c.request("POST", PATH, json={})
+    assert sim.stats()["writes"] == 1
+
+
+def test_a_rate_limited_write_is_resent(sim):
+    sim.faults({"kind": "status", "status": 429, "retry_after": 0, "count": 1})
+    c = client(sim)
+    with pytest.raises(PbxApiError) as info:
+        c.request("POST", PATH, json={})
+    assert info.value.status == 404 and sim.stats()["writes"] == 2
+
+
+def test_dropped_connection_read_retried_write_ambiguous(sim):
+    sim.faults({"kind": "drop", "count": 1})
+    c = client(sim)
+    with pytest.raises(PbxApiError):
+        c.request("GET", PATH)
+    assert sim.stats()["reads"] == 2
+    sim.faults({"kind": "drop", "count": 1})
+    with pytest.raises(AmbiguousWrite):
+        c.request("POST", PATH, json={})
+
+
+def test_timeouts_are_reported_with_the_limit(sim):
+    sim.faults({"kind": "delay", "seconds": 1.5, "count": None})
+    c = client(sim, timeout=0.3, retries=1)
+    with pytest.raises(PbxError, match="timed out after 0.3s"):
+        c.request("GET", PATH)
+
+
+def test_unreachable_pbx_is_retried_even_for_writes_then_explained():
+    c = Client("http://127.0.0.1:9", retries=2, sleep=lambda s: None)
+    with pytest.raises(PbxError) as info:
+        c.request("POST", "/api/users", json={})
+    assert not isinstance(info.value, AmbiguousWrite), "a refused connection never reached the PBX"
+    assert "cannot reach the PBX at http://127.0.0.1:9" in info.value.msg
+    assert c.counts["requests"] == 3
+
+
+def test_errors_carry_method_path_status_and_vendor_message_but_no_secret(sim):
+    sim.faults({"kind": "status", "status": 400, "body": {"errors": [{"message": "pin hunter2 is weak"}]}})
+    c = client(sim, secrets=["hunter2"])
+    c.describe_error = lambda r: r.json()["errors"][0]["message"]
+    with pytest.raises(PbxApiError) as info:
+        c.request("POST", "/api/users", json={"pin": "hunter2"})
+    assert info.value.msg == "POST /api/users failed: HTTP 400: pin %s is weak" % MASK
