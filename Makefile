@@ -3,27 +3,74 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+PYTEST := $(PY) -m pytest -p no:cacheprovider
 PORT ?= 8080
 DB ?=
 TLS ?=
+N ?= 1000
+LOOP_N ?= 500
 export PYTHONPATH := $(CURDIR)/tests
 
-.PHONY: venv simulator test test-sim
+.PHONY: help venv simulator demo test test-unit test-sim test-integration sanity lint docs-check \
+        changelog-lint bench bench-sim build clean
+
+help:
+	@echo "make demo        try the collection against the simulator (three platforms)"
+	@echo "make test        everything CI runs: unit, simulator, integration tests and the quality gates"
+	@echo "make simulator   run the PBX simulator in the foreground (PORT=8080 DB=state.sqlite TLS=1)"
+	@echo "make bench       converge N=$(N) extensions per platform; requests, time ratios, bulk vs loop"
+	@echo "make bench-sim   the simulator's own requests per second"
 
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -r tests/requirements.txt
+	$(VENV)/bin/pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
+	$(VENV)/bin/pip install -q -r tests/requirements.txt 2>&1 | grep -v "is ignored" || true
+	$(PY) -c "import ansible, fastapi, uvicorn, requests, openapi_core, hypothesis"
 	touch $@
 
-## Run the PBX simulator in the foreground (PORT=8080 DB=state.sqlite TLS=1).
+## Run the PBX simulator in the foreground.
 simulator: venv
 	$(PY) -m pbxsim --port $(PORT) $(if $(DB),--db $(DB)) $(if $(filter 1 yes true,$(TLS)),--tls)
 
-## The simulator's own test suite.
-test-sim: venv
-	$(PY) -m pytest -q tests/simulator
+## Start a simulator, install the collection, converge extensions on all three platforms twice.
+demo: venv
+	$(PY) tests/demo.py
 
-test: test-sim
+test: test-unit test-sim test-integration sanity lint docs-check changelog-lint
+	@echo "make test: all suites and gates passed"
+
+test-unit: venv
+	$(PYTEST) -q tests/unit
+
+test-sim: venv
+	$(PYTEST) -q tests/simulator
+
+test-integration: venv
+	$(PYTEST) -q -n 2 tests/integration
+
+sanity: venv
+	VENV=$(VENV) tests/tools/sanity.sh
+
+lint: venv
+	VENV=$(VENV) tests/tools/lint.sh
+
+docs-check: venv
+	VENV=$(VENV) tests/tools/docs.sh
+
+changelog-lint: venv
+	cd $(CURDIR) && $(VENV)/bin/antsibull-changelog lint
+
+bench: venv
+	$(PY) tests/bench/bench_extensions.py --n $(N) --loop-n $(LOOP_N)
+
+bench-sim: venv
+	$(PY) tests/bench/sim_bench.py
+
+build: venv
+	mkdir -p build
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path build .
+
+clean:
+	rm -rf build .pytest_cache
