@@ -1,16 +1,10 @@
 import pytest
 
 from playbook import CONNECTION
+from samples import TENANT, TENANT_FIXTURE
 from simhelper import RunningSimulator
 
 PLATFORMS = ("sipxcom", "ipcortex", "portsip")
-TENANT = "acme"
-# How each platform gets the tenant the tests work in (IPCortex companies have no API).
-TENANT_FIXTURE = {
-    "sipxcom": ("branches", [{"name": TENANT}]),
-    "ipcortex": ("companies", [{"name": TENANT}]),
-    "portsip": ("tenants", [{"name": TENANT, "domain": TENANT + ".example.com"}]),
-}
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,8 @@ on every platform, asserting on results and on the simulator's request counts.""
 
 import pytest
 
-from conftest import TENANT
 from playbook import CONNECTION, run_play
+from samples import TENANT, TENANT_FIXTURE, ext
 from simhelper import RunningSimulator
 
 MODULE = "pbxops.pbx.pbx_extension"
@@ -16,22 +16,6 @@ CREATE_WRITES = {"sipxcom": 1, "ipcortex": 2, "portsip": 1}
 # A bulk create of N extensions: IPCortex creates them all in one call, then updates each.
 BULK_CREATE_WRITES = {"sipxcom": lambda n: n, "ipcortex": lambda n: n + 1, "portsip": lambda n: n}
 UNSUPPORTED = {"sipxcom": "login_name", "ipcortex": "aliases", "portsip": "aliases"}
-
-
-def ext(platform, number, **over):
-    """A valid extension for the platform, with the options it supports."""
-    item = {"number": str(number), "email": "user%s@acme.example" % number}
-    if platform in ("sipxcom", "portsip"):
-        item.update(first_name="Ann", last_name="Lee %s" % number,
-                    sip_password="Sip-%s-s3cret" % number, web_password="Web-%s-s3cret" % number)
-    if platform in ("ipcortex", "portsip"):
-        item["name"] = "User %s" % number
-    if platform == "portsip":
-        item["voicemail_pin"] = "135792"
-    if platform == "sipxcom":
-        item["voicemail_pin"] = "8264"
-    item.update(over)
-    return item
 
 
 def task(name, **args):
@@ -259,8 +243,6 @@ def tls_simulator():
 
 @pytest.mark.parametrize("platform", ["sipxcom", "ipcortex", "portsip"])
 def test_tls_verification(tls_simulator, platform):
-    from conftest import TENANT_FIXTURE
-
     tls_simulator.reset()
     tls_simulator.fixtures(platform, *TENANT_FIXTURE[platform])
     conn = dict(CONNECTION[platform], tenant=TENANT, url=tls_simulator.url)
@@ -291,8 +273,6 @@ def secret_simulator():
 
 @pytest.mark.parametrize("platform", ["sipxcom", "ipcortex", "portsip"])
 def test_no_secret_reaches_vvv_output(secret_simulator, platform):
-    from conftest import TENANT_FIXTURE
-
     secret_simulator.reset()
     secret_simulator.fixtures(platform, *TENANT_FIXTURE[platform])
     user, password = SECRET_CREDENTIALS[platform]
