@@ -107,10 +107,9 @@ def run_resource_module(kind):
     client = None
     try:
         items = desired_items(resource, params)
-        driver_class = DRIVERS[params["platform"]]
         client = Client(params["url"], validate_certs=params["validate_certs"], ca_path=params["ca_path"],
                         timeout=params["timeout"], retries=params["retries"], secrets=_secrets(params, resource))
-        driver = driver_class(client, params)
+        driver = DRIVERS[params["platform"]](client, params)
         check_options(driver, resource, items)
         for item in items:
             driver.validate(kind, item, params["tenant"])
@@ -121,6 +120,7 @@ def run_resource_module(kind):
         report = engine.run(items)
     except PbxError as exc:
         module.fail_json(msg=client.scrub(exc.msg) if client else exc.msg, changed=False)
+        raise  # not reached: fail_json exits
 
     result = build_result(resource, params, engine, report, module._diff)
     for warning in client.warnings:
