@@ -969,7 +969,8 @@ ROUTES = (
        ("GET", "/api/phones/models", phone_models),
        ("GET", "/api/phones/line", phones_by_line)]
     + _send_profile_routes("/api/phones", send_profile_ids)
-    + _send_profile_routes("/api/phones/sendProfile/all", send_profile_all)
+    + [("PUT", "/api/phones/sendProfile/all", send_profile_all),
+       ("PUT", "/api/phones/sendProfile/all/{restart:restart}", send_profile_all)]
     + _send_profile_routes("/api/phones/user/{kind:id|name}/{user}", send_profile_user)
     + _send_profile_routes("/api/phones/phoneGroup/{kind:id|name}/{group}", send_profile_group)
     + [("GET", "/api/phones/{phone}", phone_get),

@@ -273,10 +273,11 @@ def _elin_of(req, settings):
     return doc["elin"] if doc else ""
 
 
-def _link_handlers(coll, find):
-    """GET/PUT/DELETE of the ERL linked to a user, user group or phone group (text/plain ELIN)."""
-    def load(req, key):
-        doc = find(req, key)
+def _link_handlers(coll, find, effective=None):
+    """GET/PUT/DELETE of the ERL linked to a user, user group or phone group (text/plain ELIN).
+    A user reads its effective location: its own, else its groups' (User.getE911LocationId)."""
+    def load(req, name):
+        doc = find(req, name)
         if doc is None:
             raise RestError("ERROR_OBJECT_NOT_FOUND")
         return doc
@@ -289,11 +290,14 @@ def _link_handlers(coll, find):
             settings["e911/location"] = str(erl_id)
         req.sim.store.put(coll, doc["id"], dict(doc, settings=settings))
 
-    def get(req, key):
-        return plain(_elin_of(req, load(req, key)["settings"]))
+    def get(req, name):
+        doc = load(req, name)
+        if effective is not None:
+            return plain(_elin_of(req, {"e911/location": effective(req, doc)}))
+        return plain(_elin_of(req, doc["settings"]))
 
-    def put(req, key):
-        doc = load(req, key)
+    def put(req, name):
+        doc = load(req, name)
         elin = req.plain_text().strip()
         erl = req.st.erl(elin) if elin else None
         if elin and erl is None:
@@ -301,15 +305,16 @@ def _link_handlers(coll, find):
         set_location(req, doc, erl["id"] if erl else None)
         return envelope("SUCCESS_UPDATED", doc["id"])
 
-    def delete(req, key):
-        doc = load(req, key)
+    def delete(req, name):
+        doc = load(req, name)
         set_location(req, doc, None)
         return envelope("SUCCESS_DELETED", doc["id"])
 
     return get, put, delete
 
 
-erl_user_get, erl_user_put, erl_user_delete = _link_handlers(USERS, lambda req, key: req.st.user(key))
+erl_user_get, erl_user_put, erl_user_delete = _link_handlers(
+    USERS, lambda req, key: req.st.user(key), lambda req, doc: req.st.user_setting(doc, "e911/location"))
 erl_group_get, erl_group_put, erl_group_delete = _link_handlers(
     UGROUPS, lambda req, key: req.st.group_by_name(UGROUPS, key))
 erl_pgroup_get, erl_pgroup_put, erl_pgroup_delete = _link_handlers(
@@ -447,17 +452,17 @@ ROUTES = [
     ("GET", "/rest/erl/elin/{elin}", erl_get),
     ("PUT", "/rest/erl/elin/{elin}", erl_put),
     ("DELETE", "/rest/erl/elin/{elin}", erl_delete),
-    ("GET", "/rest/erl/user/{user}", erl_user_get),
-    ("PUT", "/rest/erl/user/{user}", erl_user_put),
-    ("DELETE", "/rest/erl/user/{user}", erl_user_delete),
-    ("GET", "/rest/erl/group/{group}", erl_group_get),
-    ("PUT", "/rest/erl/group/{group}", erl_group_put),
-    ("DELETE", "/rest/erl/group/{group}", erl_group_delete),
+    ("GET", "/rest/erl/user/{name}", erl_user_get),
+    ("PUT", "/rest/erl/user/{name}", erl_user_put),
+    ("DELETE", "/rest/erl/user/{name}", erl_user_delete),
+    ("GET", "/rest/erl/group/{name}", erl_group_get),
+    ("PUT", "/rest/erl/group/{name}", erl_group_put),
+    ("DELETE", "/rest/erl/group/{name}", erl_group_delete),
     ("GET", "/rest/erl/phone/{serial}", erl_phone_get),
     ("PUT", "/rest/erl/phones", erl_phones_put),
-    ("GET", "/rest/erl/phonegroup/{group}", erl_pgroup_get),
-    ("PUT", "/rest/erl/phonegroup/{group}", erl_pgroup_put),
-    ("DELETE", "/rest/erl/phonegroup/{group}", erl_pgroup_delete),
+    ("GET", "/rest/erl/phonegroup/{name}", erl_pgroup_get),
+    ("PUT", "/rest/erl/phonegroup/{name}", erl_pgroup_put),
+    ("DELETE", "/rest/erl/phonegroup/{name}", erl_pgroup_delete),
     ("GET", "/rest/user", users_list),
     ("PUT", "/rest/user", user_create),
     ("DELETE", "/rest/user", missing_id),
