@@ -113,6 +113,7 @@ def test_bad_fixture_bodies(sim, http, body, words):
 
 def test_fixture_errors_name_what_exists(sim, http):
     available = http.get(sim.url + "/_sim/fixtures", timeout=5).json()
+    assert set(available) == {"sipxcom", "ipcortex", "portsip"}
     for platform, names in available.items():
         r = http.post(sim.url + "/_sim/fixtures", json={"platform": platform, "fixture": "no-such-fixture"}, timeout=5)
         assert r.status_code == 400

@@ -32,17 +32,28 @@ def _wait_healthy(proc, url, timeout=30):
     raise AssertionError("simulator did not start")
 
 
-def test_without_db_a_temporary_database_is_used():
+def test_without_db_a_temporary_database_is_used_and_credentials_come_from_the_command_line():
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pbxsim", "--port", str(port)], env=_env(),
+    args = ["--sipxcom-credentials", "root:s3cret", "--ipcortex-api-key", "k-123",
+            "--portsip-credentials", "sys:pw:with:colons"]
+    proc = subprocess.Popen([sys.executable, "-m", "pbxsim", "--port", str(port)] + args, env=_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = "http://127.0.0.1:%d" % port
     db = None
     try:
-        health = _wait_healthy(proc, "http://127.0.0.1:%d" % port)
+        health = _wait_healthy(proc, url)
         db = health["db"]
         assert os.path.dirname(db) == tempfile.gettempdir()
         assert os.path.basename(db).startswith("pbxsim-")
         assert os.path.getsize(db) > 0  # SQLite has written its schema there
+        creds = requests.get(url + "/_sim/config", timeout=5).json()["credentials"]
+        assert creds["sipxcom"] == {"username": "root", "password": "s3cret"}
+        assert creds["ipcortex"]["api_key"] == "k-123"
+        assert creds["portsip"] == {"username": "sys", "password": "pw:with:colons"}
+        # The platforms use them: the new sipXcom superadmin is let in, the default one is not.
+        users = url + "/sipxconfig/api/users"
+        assert requests.get(users, auth=("root", "s3cret"), timeout=5).status_code == 200
+        assert requests.get(users, auth=("superadmin", "superadmin"), timeout=5).status_code == 401
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=10)
@@ -60,16 +71,6 @@ def test_bad_credentials_argument_stops_with_a_message():
     assert proc.returncode != 0
     assert "USER:PASSWORD" in proc.stderr
     assert "Traceback" not in proc.stderr
-
-
-def test_credentials_from_the_command_line():
-    args = ["--sipxcom-credentials", "root:s3cret", "--ipcortex-api-key", "k-123",
-            "--portsip-credentials", "sys:pw:with:colons"]
-    with RunningSimulator(extra_args=args) as sim:
-        creds = sim.ops("GET", "config")["credentials"]
-    assert creds["sipxcom"] == {"username": "root", "password": "s3cret"}
-    assert creds["ipcortex"]["api_key"] == "k-123"
-    assert creds["portsip"] == {"username": "sys", "password": "pw:with:colons"}
 
 
 @pytest.fixture(scope="module")
