@@ -1,7 +1,6 @@
 """sipXcom simulator: authentication, JSON/XML negotiation, users and user groups
 (/sipxconfig/api, Apache CXF), against a real simulator process."""
 
-import hashlib
 import xml.etree.ElementTree as ET
 
 import pytest

@@ -80,8 +80,8 @@ def test_phone_create_errors(api):
 
 def test_phone_put_sets_three_fields_and_adds_groups(api):
     api.create("/api/phones", phone())
-    r = api("PUT", "/api/phones/0004f2ae4838", json={"serialNo": "0004f2ae4839", "groups": [{"name": "lab"}],
-                                                      "model": {"modelId": "polycom335"}}, headers=JSON)
+    body = {"serialNo": "0004f2ae4839", "groups": [{"name": "lab"}], "model": {"modelId": "polycom335"}}
+    r = api("PUT", "/api/phones/0004f2ae4838", json=body, headers=JSON)
     assert r.status_code == 200
     got = api("GET", "/api/phones/0004f2ae4839").json()
     assert (got["description"], got["deviceVersion"], got["model"]["modelId"]) == (None, None, "acmePhoneStandard")
@@ -211,7 +211,7 @@ def test_gateway_models_ports_settings_and_rules(api):
     trunk = api.create("/api/gateways", gateway())
     fxo = api.create("/api/gateways", gateway(name="fxo", model={"modelId": "audiocodesMP1X4_4_FXO"}))
     assert "Maximum number of ports is 0" in api("POST", "/api/gateways/%d/ports" % trunk, headers=JSON).text
-    ports = [api("POST", "/api/gateways/%d/ports" % fxo, headers=JSON) for _ in range(5)]
+    ports = [api("POST", "/api/gateways/%d/ports" % fxo, headers=JSON) for _n in range(5)]
     assert [p.status_code for p in ports] == [200] * 4 + [500]
     listed = api("GET", "/api/gateways/%d/ports" % fxo).json()["ports"]
     assert [p["id"] for p in listed] == [int(p.text) for p in ports[:4]]

@@ -17,8 +17,8 @@ REST_CODES = {"SUCCESS_CREATED", "SUCCESS_UPDATED", "SUCCESS_DELETED", "ERROR_MI
               "ERROR_READ_FAILED", "ERROR_DELETE_FAILED", "ERROR_REFERENCE_EXISTS"}
 FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-scalars = st.none() | st.booleans() | st.integers(-2 ** 40, 2 ** 40) | st.floats(allow_nan=False,
-                                                                                  allow_infinity=False) | st.text(max_size=12)
+scalars = (st.none() | st.booleans() | st.integers(-2 ** 40, 2 ** 40)
+           | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12))
 values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
     st.text(max_size=8), inner, max_size=3), max_leaves=6)
 BEAN_KEYS = ["id", "name", "userName", "serialNo", "model", "groups", "aliases", "weight", "enabled", "addressPort",
@@ -68,8 +68,8 @@ def targets(sim):
 def test_api_json_bodies(targets, data, body):
     s, base, writes = targets
     method, path = data.draw(st.sampled_from(writes))
-    r = s.request(method, base + path, data=body, headers={"Content-Type": "application/json",
-                                                            "Accept": "application/json"}, timeout=10)
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    r = s.request(method, base + path, data=body, headers=headers, timeout=10)
     check_api(r)
 
 
@@ -78,8 +78,8 @@ def test_api_json_bodies(targets, data, body):
 def test_api_xml_bodies(targets, data, body):
     s, base, writes = targets
     method, path = data.draw(st.sampled_from(writes))
-    r = s.request(method, base + path, data=body, headers={"Content-Type": "application/xml",
-                                                            "Accept": "application/json"}, timeout=10)
+    headers = {"Content-Type": "application/xml", "Accept": "application/json"}
+    r = s.request(method, base + path, data=body, headers=headers, timeout=10)
     check_api(r)
 
 
@@ -88,7 +88,7 @@ def test_api_xml_bodies(targets, data, body):
                              "/rest/erl/phones"]),
        body=st.one_of(xml_bodies, json_bodies), as_json=st.booleans())
 def test_rest_bodies(targets, path, body, as_json):
-    s, base, _ = targets
+    s, base = targets[:2]
     r = s.put(base + path, data=body, headers={"Content-Type": "application/json" if as_json else "text/xml"},
               timeout=10)
     assert "Traceback" not in r.text and r.status_code in (200, 201, 400, 500), (r.status_code, r.text)

@@ -24,6 +24,7 @@ from starlette.responses import Response
 from pbxsim.core import IGNORE, mark
 
 from . import sipxcom_api as api
+from . import sipxcom_devices as devices
 from . import sipxcom_rest as rest
 from .sipxcom_api import save_user_from_bean
 from .sipxcom_state import ADMIN_GROUP, GATEWAY_MODELS, PGROUPS, PHONE_MODELS, RULES, UGROUPS, State, as_int_key
@@ -60,7 +61,7 @@ def _param(m):
     return "(?P<%s>%s)" % (m.group(1), rx)
 
 
-ROUTES = [Route(m, t, h) for m, t, h in api.ROUTES + rest.ROUTES]
+ROUTES = [Route(m, t, h) for m, t, h in api.ROUTES + devices.ROUTES + rest.ROUTES]
 
 
 def match(method, path):
@@ -131,7 +132,7 @@ def negotiate(accept):
                     q = 0.0
         if q > 0:
             ranges.append((-q, i, bits[0].lower()))
-    for _, _, media in sorted(ranges):
+    for _q, _pos, media in sorted(ranges):
         if media in ("application/json", "application/*", "*/*", "*"):
             return "json", "application/xml"
         if media in ("application/xml", "text/xml"):
@@ -193,7 +194,7 @@ def _password_ok(sim, st, user, password):
 def authenticate(sim, st, request):
     """The account name when it may use the API, else the Response to send."""
     header = request.headers.get("authorization") or ""
-    scheme, _, cred = header.partition(" ")
+    scheme, _sep, cred = header.partition(" ")
     scheme = scheme.lower()
     realm = sim.config.sipxcom_realm
     if scheme == "basic":
@@ -424,8 +425,8 @@ def _load_gateways(sim, items):
         if model_id not in GATEWAY_MODELS:
             raise ValueError("unknown gateway model %r" % model_id)
         try:
-            st.save_gateway(api._gateway_doc(st, {"id": None, "modelId": model_id, "ports": [], "rules": [],
-                                                  "settings": {}}, bean))
+            doc = {"id": None, "modelId": model_id, "ports": [], "rules": [], "settings": {}}
+            st.save_gateway(devices._gateway_doc(st, doc, bean))
         except ApiError as exc:
             raise ValueError(exc.body)
     return len(items)
@@ -446,11 +447,11 @@ def _load_callgroups(sim, items):
     """Items are /api/callgroups bodies (ringBeans with userName)."""
     st = state(sim)
     for item in items:
-        bean = api.CALLGROUP_BEAN.blank()
+        bean = devices.CALLGROUP_BEAN.blank()
         bean.update(item)
         bean["ringBeans"] = [dict(api.w.RING.blank(), **r) for r in item.get("ringBeans") or []]
         try:
-            st.save_callgroup(api._callgroup_doc(st, {"id": None}, bean))
+            st.save_callgroup(devices._callgroup_doc(st, {"id": None}, bean))
         except ApiError as exc:
             raise ValueError(exc.body)
     return len(items)

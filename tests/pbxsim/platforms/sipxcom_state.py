@@ -265,7 +265,7 @@ class State:
 
     def group(self, coll, key):
         """idOrName: digits are the id."""
-        by_name, _ = self.group_index(coll)
+        by_name = self.group_index(coll)[0]
         n = as_int_key(key)
         if n is not None:
             return self.store.get(coll, n)
@@ -305,7 +305,7 @@ class State:
         return g
 
     def group_by_name(self, coll, name):
-        by_name, _ = self.group_index(coll)
+        by_name = self.group_index(coll)[0]
         gid = by_name.get(name)
         return self.store.get(coll, gid) if gid is not None else None
 
@@ -321,7 +321,7 @@ class State:
 
     def set_member_groups(self, coll, doc, gids):
         """Replace a user's or phone's group ids, keeping the member index in step."""
-        _, members = self.group_index(coll)
+        members = self.group_index(coll)[1]
         member_coll = USERS if coll == UGROUPS else PHONES
         for gid in doc["groups"]:
             members.get(gid, set()).discard(doc["id"])
@@ -334,7 +334,7 @@ class State:
     def group_bean(self, coll, g, with_count):
         count = None
         if with_count:
-            _, members = self.group_index(coll)
+            members = self.group_index(coll)[1]
             count = len(members.get(g["id"], ())) or None
         return {"id": g["id"], "name": g["name"], "description": g["description"], "weight": g["weight"],
                 "count": count}

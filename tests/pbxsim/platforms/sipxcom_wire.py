@@ -82,15 +82,17 @@ def _java_default(kind):
     return {"int": 0, "long": 0, "bool": False}.get(kind)
 
 
-S = lambda name, **kw: F(name, "str", **kw)  # noqa: E731
+def S(name, **kw):
+    return F(name, "str", **kw)
 
-MODEL = Bean("ModelBean", "Model", [S("modelId"), S("label"), S("vendor"),
-                                     F("versions", "strlist", xml="Versions", item="Version")])
-GROUP = Bean("GroupBean", "group", [F("id", "int"), S("name"), S("description"),
-                                     F("weight", "Integer"), F("count", "Integer")])
-LINE = Bean("LineBean", "Line", [F("id", "int"), S("uri"), S("user"), S("userId"), S("extension"),
-                                  S("displayName"), S("password"), S("registrationServer"),
-                                  S("registrationServerPort"), S("voicemail")])
+
+MODEL = Bean("ModelBean", "Model", [
+    S("modelId"), S("label"), S("vendor"), F("versions", "strlist", xml="Versions", item="Version")])
+GROUP = Bean("GroupBean", "group", [
+    F("id", "int"), S("name"), S("description"), F("weight", "Integer"), F("count", "Integer")])
+LINE = Bean("LineBean", "Line", [
+    F("id", "int"), S("uri"), S("user"), S("userId"), S("extension"), S("displayName"), S("password"),
+    S("registrationServer"), S("registrationServerPort"), S("voicemail")])
 PHONE = Bean("PhoneBean", "Phone", [
     F("id", "int"), S("serialNo"), S("deviceVersion"), S("description"),
     F("model", "bean", xml="Model", bean=MODEL),
@@ -139,8 +141,8 @@ USER = Bean("UserBean", "User", [
     # m_aliases = new LinkedHashSet(): a body without "aliases" still carries an
     # empty set, and UserApiImpl.convertToUser applies any non-null set.
     init={"aliases": list})
-SETTING = Bean("SettingBean", "Setting", [S("path"), S("type"), F("options", "map"), S("value"),
-                                           S("defaultValue"), S("label"), S("description")])
+SETTING = Bean("SettingBean", "Setting", [
+    S("path"), S("type"), F("options", "map"), S("value"), S("defaultValue"), S("label"), S("description")])
 RING = Bean("RingBean", "Ring", [S("userName"), S("typeStr"), F("enabled", "bool"), F("expiration", "int")],
             ignore_unknown=True)  # the one bean marked @JsonIgnoreProperties(ignoreUnknown = true)
 CALLGROUP = Bean("CallGroupBean", "CallGroup", [
@@ -413,7 +415,7 @@ def parse_xml(raw):
     except ET.ParseError as exc:
         line, col = getattr(exc, "position", (1, 0))
         raise ApiError(400, "JAXBException occurred : ParseError at [row,col]:[%d,%d]\nMessage: %s. "
-                       % (line, col + 1, str(exc).split(":")[0]))
+                       % (line, col + 1, str(exc).split(":", maxsplit=1)[0]))
 
 
 def decode_xml(bean, raw):
@@ -508,7 +510,7 @@ def _rest_json_value(value):
     if isinstance(value, dict):
         return {k: _rest_json_value(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_rest_json_value(v) for _, v in value]
+        return [_rest_json_value(v) for _tag, v in value]
     return value
 
 
