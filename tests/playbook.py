@@ -106,7 +106,7 @@ def run_play(url, connection, tasks, check=False, diff=False, verbosity=0, extra
     run_env.pop("PYTHONPATH", None)
     if env:
         run_env.update(env)
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env, timeout=timeout,
+    proc = subprocess.run(cmd, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env, timeout=timeout,
                           universal_newlines=True)
     results = {}
     if os.path.exists(out_file):

@@ -20,6 +20,7 @@ def ext(platform, number, **over):
     item.update(over)
     return item
 
+
 TENANT = "acme"
 # How each platform gets the tenant the tests work in (IPCortex companies have no API).
 TENANT_FIXTURE = {

@@ -78,7 +78,7 @@ notes:
   - All modules of this collection are in the action group C(pbxops.pbx.pbx), so
     C(module_defaults) with C(group/pbxops.pbx.pbx) sets the connection once per play.
 requirements:
-  - requests >= 2.28 (on the host that runs the module, usually the controller with C(delegate_to: localhost))
+  - "requests >= 2.28, on the host that runs the module (usually the controller: C(delegate_to: localhost))"
 """
 
     ATTRIBUTES = r"""

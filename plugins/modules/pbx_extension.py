@@ -22,7 +22,7 @@ description:
   - The list form reads each kind once (one paged listing) and then sends only the writes needed.
     If one write fails the task stops and reports which extensions were applied and which were not.
 author:
-  - pbxops.pbx contributors
+  - pbxops.pbx founding engineer (@pbxops)
 extends_documentation_fragment:
   - pbxops.pbx.connection
   - pbxops.pbx.connection.attributes
@@ -164,9 +164,7 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Set the connection once for the whole play
-  hosts: localhost
-  gather_facts: false
+- name: Set the connection once for every task of the block
   module_defaults:
     group/pbxops.pbx.pbx:
       platform: portsip
@@ -174,7 +172,7 @@ EXAMPLES = r"""
       username: admin
       password: "{{ vault_pbx_password }}"
       tenant: acme
-  tasks:
+  block:
     - name: Create extension 101 with its secrets (written once, on create)
       pbxops.pbx.pbx_extension:
         number: "101"
@@ -193,7 +191,7 @@ EXAMPLES = r"""
         purge: true
         extensions: "{{ acme_extensions }}"
 
-- name: sipXcom user with aliases, groups and caller ID
+- name: Create a sipXcom user with aliases, groups and caller ID
   pbxops.pbx.pbx_extension:
     platform: sipxcom
     url: https://sipx.example.com
@@ -211,7 +209,7 @@ EXAMPLES = r"""
     web_password: "{{ vault_pin_201 }}"
     sip_password: "{{ vault_sip_201 }}"
 
-- name: IPCortex private extension with an API key, voicemail on
+- name: Create an IPCortex private extension with an API key, voicemail on
   pbxops.pbx.pbx_extension:
     platform: ipcortex
     url: https://pabx.example.co.uk

@@ -18,8 +18,9 @@ BULK_CREATE_WRITES = {"sipxcom": lambda n: n, "ipcortex": lambda n: n + 1, "port
 UNSUPPORTED = {"sipxcom": "login_name", "ipcortex": "aliases", "portsip": "aliases"}
 
 
-def task(name, **args):
-    return {"name": name, MODULE: args}
+def task(title, /, **args):
+    """A pbx_extension task; args may include the module's own ``name`` option."""
+    return {"name": title, MODULE: args}
 
 
 def assert_ok(result, name):
@@ -150,8 +151,8 @@ def test_bad_input_fails_cleanly_without_writes(target):
     assert_failed(r, "bad number", bad_number)
     assert_failed(r, "duplicates", "extensions[0]", "extensions[2]", "401")
     assert_failed(r, "unknown key", "colour")
-    assert_failed(r, "unsupported option", UNSUPPORTED[p], {"sipxcom": "sipXcom", "ipcortex": "IPCortex",
-                                                           "portsip": "PortSIP"}[p])
+    label = {"sipxcom": "sipXcom", "ipcortex": "IPCortex", "portsip": "PortSIP"}[p]
+    assert_failed(r, "unsupported option", UNSUPPORTED[p], label)
     assert_failed(r, "both forms", "mutually exclusive")
     assert_failed(r, "purge without list", "purge")
     assert target.writes() == 0, target.routes()

@@ -180,7 +180,7 @@ class Fault:
         for key in ("method", "path"):
             if getattr(fault, key) is not None and not isinstance(getattr(fault, key), str):
                 raise ValueError("%s must be a string or null" % key)
-        platforms = [name for _, name in PLATFORM_PREFIXES if name != "operator"]
+        platforms = [name for prefix, name in PLATFORM_PREFIXES if name != "operator"]
         if fault.platform is not None and fault.platform not in platforms:
             raise ValueError("platform must be one of %s or null" % ", ".join(platforms))
         return fault

@@ -83,7 +83,7 @@ def test_check_mode_writes_nothing_and_reports_the_same():
     real = MemoryDriver(start)
     applied = engine(real).run(copy.deepcopy(wanted))
     assert predicted["diff"] == applied["diff"] and predicted["summary"] == applied["summary"]
-    assert predicted["changed"] == applied["changed"] is True
+    assert predicted["changed"] is True and applied["changed"] is True
 
 
 def test_purge_deletes_only_unnamed_objects():
