@@ -60,7 +60,8 @@ docs-check: venv
 	VENV=$(VENV) tests/tools/docs.sh
 
 changelog-lint: venv
-	cd $(CURDIR) && $(VENV)/bin/antsibull-changelog lint
+	$(VENV)/bin/antsibull-changelog lint
+	$(VENV)/bin/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
 bench: venv
 	$(PY) tests/bench/bench_extensions.py --n $(N) --loop-n $(LOOP_N)
