@@ -1,0 +1,358 @@
+"""PortSIP request bodies, written by hand from PortSIP's OpenAPI 22.2 spec.
+
+Each table below is a JSON Schema fragment with exactly the keywords the spec
+uses for that body (type, minLength, maxLength, pattern, enum, minimum,
+maximum, format, default, items, properties, required), so that
+tests/simulator/test_portsip_conformance.py can compare it with the spec key
+by key.  The spec declares no ``additionalProperties``, so properties a table
+does not know are accepted and ignored, as the spec allows.
+
+``validate`` is a small validator for that subset.  It is stricter than JSON
+Schema in two places, both on purpose: a JSON float is never an integer (the
+server decodes into C/Go integers), and integers without a format still have
+to fit in 64 bits.
+"""
+
+import re
+
+INT_RANGES = {
+    "int32": (-(2 ** 31), 2 ** 31 - 1),
+    "uint32": (0, 2 ** 32 - 1),
+    "int64": (-(2 ** 63), 2 ** 63 - 1),
+    None: (-(2 ** 63), 2 ** 63 - 1),
+}
+
+
+# -- table helpers ----------------------------------------------------------
+def S(min_length=None, max_length=None, pattern=None, enum=None, default=None):
+    out = {"type": "string"}
+    if min_length is not None:
+        out["minLength"] = min_length
+    if max_length is not None:
+        out["maxLength"] = max_length
+    if pattern is not None:
+        out["pattern"] = pattern
+    if enum is not None:
+        out["enum"] = list(enum)
+    if default is not None:
+        out["default"] = default
+    return out
+
+
+def I(minimum=None, maximum=None, fmt=None, default=None):  # noqa: E743 - mirrors the schema keyword
+    out = {"type": "integer"}
+    if fmt is not None:
+        out["format"] = fmt
+    if minimum is not None:
+        out["minimum"] = minimum
+    if maximum is not None:
+        out["maximum"] = maximum
+    if default is not None:
+        out["default"] = default
+    return out
+
+
+def B(default=None):
+    out = {"type": "boolean"}
+    if default is not None:
+        out["default"] = default
+    return out
+
+
+def A(items):
+    return {"type": "array", "items": items}
+
+
+def O(properties, required=()):  # noqa: E743
+    out = {"type": "object", "properties": dict(properties)}
+    if required:
+        out["required"] = list(required)
+    return out
+
+
+def pick(schema, names, extra=None):
+    """A copy of an object schema limited to some properties (update bodies)."""
+    props = {k: v for k, v in schema["properties"].items() if k in names}
+    props.update(extra or {})
+    return O(props)
+
+
+# -- shared pieces ----------------------------------------------------------
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+EXTENSION_NUMBER = S(3, 64, "[0-9]{3,64}")
+INTERFACES = ("WEB_DOMAIN", "PUBLIC_IPV4", "PUBLIC_IPV6", "PRIVATE_IPV4", "PRIVATE_IPV6", "SBC_DOMAIN")
+TRANSPORTS = ("UDP", "TCP", "TLS")
+LANGUAGES = ("ENGLISH", "CHINESE", "DUTCH", "FRENCH", "GERMAN", "GREEK", "ITALIAN", "JAPANESE", "POLISH",
+             "RUSSIAN", "SPANISH", "SWEDISH", "UKRAINIAN", "BULGARIAN")
+RING_STRATEGIES = ("RING_SIMULTANEOUSLY", "PRIORITIZED_HUNT", "CYCLIC_HUNT", "LEAST_WORKED_HUNT", "PAGING_INTERCOM",
+                   "SKILL_BASED_ROUTING_PRIORITIZED_HUNT", "SKILL_BASED_ROUTING_CYCLIC_HUNT",
+                   "SKILL_BASED_ROUTING_LEAST_WORKED_HUNT")
+FWD, VM, RING, HANG = "FORWARD_TO_NUMBER", "FORWARD_TO_VOICEMAIL", "RING_ANYWAY", "HANGUP"
+
+DAY = O({"enabled": B(), "ranges": A(O({"from": S(), "to": S()}))})
+WEEK = {day: DAY for day in DAYS}
+
+
+def forward_rule(*actions, timeout=False):
+    props = {"action": S(enum=actions), "number": S()}
+    if timeout:
+        props["timeout"] = I(0, fmt="int32", default=60)
+    return O(props)
+
+
+def caller_ids(preferred):
+    props = {"provider_id": S(), "caller_id": S(1, 64)}
+    if preferred:
+        props["preferred"] = B()
+    props["description"] = S(max_length=1024)
+    return A(O(props))
+
+
+# -- authentication ---------------------------------------------------------
+LOGIN = O({"username": S(1, 64), "password": S(), "domain": S(1, 280)}, required=("username", "password"))
+REFRESH = O({"refresh_token": S()}, required=("refresh_token",))
+
+# -- tenants ----------------------------------------------------------------
+_EVENT = O({
+    "enabled": B(False), "auth": S(enum=("DISABLE", "BASIC", "DIGEST", "BEARER"), default="DISABLE"),
+    "username": S(6, 64, "[a-z0-9]{6,64}"), "password": S(6, 64, "[a-z0-9]{6,64}"), "token": S(),
+    "url": S(1, 128, "[a-z0-9]{6,64}"),
+})
+_TENANT_FIELDS = {
+    "name": S(1, 1024), "domain": S(1, 280), "website": S(max_length=255), "timezone": S(), "currency": S(),
+    "region": S(), "enabled": B(True), "enable_video_recording": B(False), "enable_audio_recording": B(False),
+    "enable_dual_track_recording": B(False), "enable_billing": B(False), "enable_feature_billing": B(False),
+    "enable_feature_call_statistics": B(True), "enable_feature_contact_center": B(True),
+    "enable_feature_message_channels": B(True), "enable_feature_microsoft_teams": B(True),
+    "enable_feature_trunks": B(True), "enable_feature_whats_app": B(True), "enable_night_mode": B(False),
+    "enable_two_factor_authentication": B(False), "custom_options": S(),
+    "max_extensions": I(0, fmt="int32", default=1000), "max_concurrent_calls": I(0, fmt="int32", default=20),
+    "max_ring_groups": I(0, fmt="int32", default=20), "max_virtual_receptionists": I(0, fmt="int32", default=20),
+    "max_call_queues": I(0, fmt="int32", default=20), "max_conference_rooms": I(0, fmt="int32", default=20),
+    "disk_quota": S(default=""), "im_disk_quota": S(default=""), "extension_im_disk_quota": S(default="1GB"),
+    "recording_retention": I(1, fmt="int32", default=180), "call_report_retention": I(1, default=30),
+    "log_retention": I(1, default=180), "temp_file_retention": I(1, default=30),
+    "office_hours": O(WEEK),
+    "e164": O({
+        "enabled": B(False), "international_code": S(), "country": S(), "area_code": S(), "national_code": S(),
+        "prefix": S(), "remove_special_chars": B(False), "remove_duplicate_countries": B(True),
+        "remove_duplicate_area_codes": B(True),
+    }),
+    "cdr_event": _EVENT, "extension_event": _EVENT,
+    "contact_match_type": S(enum=("DISABLE", "MATCH_EXACTLY", "MATCH_LENGTH"), default="MATCH_EXACTLY"),
+    "contact_match_length": I(0, fmt="int32"),
+    "contact_append_type": S(enum=("DISABLE", "APPEND", "PREPEND"), default="APPEND"),
+    "contact_update_interval": I(1, 43200, fmt="uint32", default=720),
+    "email_recipients": S(), "password_force_reset": B(False),
+}
+TENANT_CREATE = O(_TENANT_FIELDS, required=("name", "domain", "timezone", "currency", "region"))
+TENANT_UPDATE = pick(TENANT_CREATE, set(_TENANT_FIELDS) - {"name"})
+
+# -- users ------------------------------------------------------------------
+_USER_FORWARD_RULES = {}
+for _state in ("available", "busy"):
+    _USER_FORWARD_RULES[_state + "_office_hours_forward_rule"] = forward_rule(FWD, VM, RING, HANG)
+    _USER_FORWARD_RULES[_state + "_non_office_hours_forward_rule"] = forward_rule(FWD, VM, RING, HANG)
+    _USER_FORWARD_RULES[_state + "_no_answer_forward_rule"] = forward_rule(FWD, VM, HANG, timeout=True)
+for _state in ("dnd", "away", "lunch", "trip", "offline"):
+    _USER_FORWARD_RULES[_state + "_office_hours_forward_rule"] = forward_rule(FWD, VM, HANG)
+    _USER_FORWARD_RULES[_state + "_non_office_hours_forward_rule"] = forward_rule(FWD, VM, HANG)
+
+USER_CREATE = O({
+    "name": S(1, 64), "password": S(), "email": S(max_length=128), "display_name": S(max_length=1024),
+    "enabled": B(True), "role": S(1, 64), "mobile_phone": S(max_length=32), "work_phone": S(max_length=32),
+    "home_phone": S(max_length=32), "address": S(max_length=128), "department": S(max_length=128),
+    "extension_number": EXTENSION_NUMBER, "extension_password": S(),
+    "enable_audio_recording": B(False), "enable_video_recording": B(False), "enable_dnd": B(), "enable_acb": B(),
+    "enable_hot_desking": B(False), "anonymous_outbound_calls": B(False),
+    "sms": S(enum=("DISABLE", "ALLOW", "ALLOW_WITH_SENDER_ID"), default="DISABLE"),
+    "delivery_outbound_cid": B(True), "outbound_caller_ids": caller_ids(preferred=True), "custom_options": S(),
+    "office_hours": O({"mode": S(enum=("GLOBAL", "CUSTOM")), **WEEK}),
+    **_USER_FORWARD_RULES,
+    "custom_forward_rules": A(O({
+        "action": S(enum=(FWD, VM, RING, HANG)), "number": S(), "caller_id": S(),
+        "type": S(enum=("ALL_HOURS", "SPECIFIC_HOURS", "OUTSIDE_SPECIFIC_HOURS")), "hours": O(WEEK),
+    })),
+    "voicemail_prompt": S(), "enable_voicemail_pin": B(True), "voicemail_pin": S(6, 10),
+    "enable_voicemail_notify": B(False),
+    "voicemail_play_datetime": S(enum=("DISABLE", "12_HOUR_CLOCK", "24_HOUR_CLOCK")),
+    "interface": S(enum=INTERFACES), "preferred_transport": S(enum=TRANSPORTS),
+    "blfs": A(O({"key": S(), "value": S(), "first_name": S(), "last_name": S()})),
+}, required=("name", "password", "email", "display_name", "role", "extension_number", "extension_password",
+             "voicemail_pin"))
+# Fields only POST /users sets; each of the last four has its own endpoint.
+USER_CREATE_ONLY = ("name", "extension_number", "password", "extension_password", "role")
+USER_UPDATE = pick(USER_CREATE, set(USER_CREATE["properties"]) - set(USER_CREATE_ONLY))
+USER_PASSWORD = O({"password": S()})
+USER_ROLE = O({"role": S(1, 64)})
+
+# -- user phones ------------------------------------------------------------
+USER_PHONE_CREATE = O({
+    "mac": S(), "filename": S(), "vendor": S(), "model": S(), "password": S(), "language": S(enum=LANGUAGES),
+    "transfer": S(enum=("BLIND", "ATTENDED", "NEW_CALL"), default="BLIND"), "timezone": S(),
+    "ringtone": S(), "queue_ringtone": S(), "external_ringtone": S(), "date_format": S(), "time_format": S(),
+    "powerled": S(), "backlight": S(), "screensaver": S(), "rps": B(), "https": B(), "codecs": A(S()),
+    "enable_lldp": B(False), "enable_vlan_wan_port": B(False), "wan_port_id": I(1, 4094),
+    "wan_port_priority": I(0, 7), "enable_vlan_pc_port": B(False), "pc_port_id": I(1, 4094),
+    "pc_port_priority": I(0, 7), "interface": S(enum=INTERFACES), "preferred_transport": S(enum=TRANSPORTS),
+    "serial_number": S(), "door_password1": S(4, 8), "door_password2": S(4, 8),
+}, required=("mac", "filename", "vendor", "model", "password", "language", "transfer", "timezone", "codecs",
+             "interface", "preferred_transport"))
+USER_PHONE_CREATE_ONLY = ("mac", "filename", "vendor", "model")
+USER_PHONE_UPDATE = pick(USER_PHONE_CREATE, set(USER_PHONE_CREATE["properties"]) - set(USER_PHONE_CREATE_ONLY))
+
+# -- phone templates --------------------------------------------------------
+TEMPLATE_CREATE = O({"filename": S(), "content": S()})
+TEMPLATE_UPDATE = O({"content": S()})
+
+# -- ring groups ------------------------------------------------------------
+_RG_RULE = forward_rule(FWD, VM, "REPEAT", HANG)
+RING_GROUP_CREATE = O({
+    "name": S(1, 64), "extension_number": EXTENSION_NUMBER, "ring_time": I(0, fmt="int32", default=20),
+    "ring_strategy": S(enum=RING_STRATEGIES), "skip_busy_member": B(), "enable_paid": B(False),
+    "enable_prid": B(False), "extension_number_as_to_header": B(False),
+    "no_answer_forward_rule": _RG_RULE, "night_mode_forward_rule": _RG_RULE,
+    "outbound_caller_ids": caller_ids(preferred=False),
+})
+RING_GROUP_CREATE_ONLY = ("extension_number",)
+RING_GROUP_UPDATE = pick(RING_GROUP_CREATE, set(RING_GROUP_CREATE["properties"]) - set(RING_GROUP_CREATE_ONLY))
+RING_GROUP_AGENTS = O({"items": A(O({
+    "extension_number": EXTENSION_NUMBER, "display_name": S(max_length=1024),
+    "skill_level": I(1, 100, fmt="int32", default=1),
+}))})
+
+# -- providers (trunks) -----------------------------------------------------
+_HEADER_SOURCES = (
+    "REQUEST_LINE_URI_USER_PART", "CONTACT_USER_PART", "TO_DISPLAY_NAME", "TO_USER_PART", "FROM_DISPLAY_NAME",
+    "FROM_USER_PART", "REMOTE_PARTY_ID_CALLED_PARTY_DISPLAY_NAME", "REMOTE_PARTY_ID_CALLED_PARTY_USER_PART",
+    "REMOTE_PARTY_ID_CALLING_PARTY_DISPLAY_NAME", "REMOTE_PARTY_ID_CALLING_PARTY_USER_PART",
+    "P_ASSERTED_IDENTITY_DISPLAY_NAME", "P_ASSERTED_IDENTITY_USER_PART", "P_PREFERRED_IDENTIFY_DISPLAY_NAME",
+    "P_PREFERRED_IDENTIFY_USER_PART", "P_CALLED_PARTY_ID_DISPLAY_NAME", "P_CALLED_PARTY_ID_USER_PART", "DEFAULT")
+_PRIVACY = S(enum=("DEFAULT", "NONE", "ID", "USER", "HEADER", "SESSION"))
+_USER_PART = O({"value": S(enum=(
+    "AUTH_ID", "CALLER_NUM", "CALLED_NUM", "CALLER_DISPLAY_NAME", "OUTBOUND_CALLER_ID", "ORIGINATOR_CALLER_ID",
+    "OUTBOUND_CALLER_ID_AND_ORIGINATOR_CALLER_ID", "ANONYMOUS", "DEFAULT", "CUSTOM")), "custom_value": S()})
+_HOST_PART = O({"value": S(enum=("TRUNK_HOST_PORT", "OUT_HOST_PORT", "CONTACT_URI", "SIP_DOMAIN", "DEFAULT",
+                                 "CUSTOM")), "custom_value": S()})
+_OUTBOUND = {}
+for _header, _parts in (("request_line_uri", ("user", "host")), ("contact", ("user", "host")),
+                        ("to", ("display_name", "user", "host")), ("from", ("display_name", "user", "host")),
+                        ("remote_party_id_called_party", ("display_name", "user", "host")),
+                        ("remote_party_id_calling_party", ("display_name", "user", "host")),
+                        ("p_asserted_identity", ("display_name", "user", "host")),
+                        ("p_preferred_identify", ("display_name", "user", "host")),
+                        ("p_called_party_id", ("display_name", "user", "host"))):
+    for _part in _parts:
+        _key = "%s_%s" % (_header, _part if _part == "display_name" else _part + "_part")
+        _OUTBOUND[_key] = _HOST_PART if _part == "host" else _USER_PART
+_OUTBOUND["privacy_types_supported"] = _PRIVACY
+
+PROVIDER_CREATE = O({
+    "name": S(1, 64), "enabled": B(True), "brand": S(1, 64),
+    "auth_mode": S(enum=("IP_AUTH", "REGISTER_AUTH", "ACCEPT_REGISTER", "TEAMS", "WHATS_APP")),
+    "transport": S(enum=TRANSPORTS), "hostname": S(), "port": I(0, 65535, fmt="int32"),
+    "auth_id": S(max_length=64), "username": S(max_length=64), "password": S(), "registration": B(True),
+    "register_interval": I(0, fmt="int32", default=600), "outbound_server": S(),
+    "outbound_server_port": I(0, 65535, fmt="int32"), "inlan": B(False), "single_via_header": B(True),
+    "rewrite_via_ip": B(True), "verify_port": B(True), "keep_alive": B(True), "concurrency": I(0, fmt="int32"),
+    "keep_alive_interval": I(0, fmt="int32", default=360), "additional_ips": S(), "adjust_sdp_direction": B(True),
+    "remove_srtp_info": B(True), "stir_shaken_signature_required": B(False), "did_numbers": S(),
+    "inbound_parameters": O({
+        "caller_num": S(enum=_HEADER_SOURCES), "caller_display_name": S(enum=_HEADER_SOURCES),
+        "called_num": S(enum=_HEADER_SOURCES), "privacy_types_supported": _PRIVACY,
+        "enable_stir_shaken_validation": B(False), "pai_header_parameter_name": S(default="verstat"),
+        "drop_calls_with_verification_status": A(S()), "pass_api_header_to_uad": B(False),
+    }),
+    "outbound_parameters": O(_OUTBOUND),
+}, required=("name", "transport", "hostname", "port", "outbound_server", "outbound_server_port", "concurrency"))
+PROVIDER_CREATE_ONLY = ("brand", "auth_mode")
+PROVIDER_UPDATE = pick(PROVIDER_CREATE, set(PROVIDER_CREATE["properties"]) - set(PROVIDER_CREATE_ONLY))
+
+# What the conformance test compares with the spec, key by key: (method, spec path) -> table.
+REQUEST_BODIES = {
+    ("post", "/login"): LOGIN,
+    ("post", "/auth/sign_in"): LOGIN,
+    ("post", "/auth/refresh_token"): REFRESH,
+    ("post", "/tenants"): TENANT_CREATE,
+    ("post", "/tenants/{id}"): TENANT_UPDATE,
+    ("post", "/users"): USER_CREATE,
+    ("post", "/users/{id}"): USER_UPDATE,
+    ("post", "/users/{id}/password"): USER_PASSWORD,
+    ("post", "/users/{id}/extension_password"): USER_PASSWORD,
+    ("post", "/users/{id}/role"): USER_ROLE,
+    ("post", "/users/{id}/phones"): USER_PHONE_CREATE,
+    ("post", "/users/{id}/phones/{phone_id}"): USER_PHONE_UPDATE,
+    ("post", "/templates/phones"): TEMPLATE_CREATE,
+    ("post", "/templates/phones/{filename}"): TEMPLATE_UPDATE,
+    ("post", "/ring_groups"): RING_GROUP_CREATE,
+    ("post", "/ring_groups/{id}"): RING_GROUP_UPDATE,
+    ("post", "/ring_groups/{id}/agents"): RING_GROUP_AGENTS,
+    ("post", "/providers"): PROVIDER_CREATE,
+    ("post", "/providers/{id}"): PROVIDER_UPDATE,
+}
+
+
+# -- validation -------------------------------------------------------------
+_TYPE_NAMES = {"string": "a string", "integer": "an integer", "boolean": "a boolean", "object": "an object",
+               "array": "an array", "number": "a number"}
+_PATTERNS = {}
+
+
+def _is_type(value, kind):
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "array":
+        return isinstance(value, list)
+    return True
+
+
+def validate(schema, value, path=""):
+    """Problems with ``value`` as (field path, message) pairs; empty when valid."""
+    kind = schema.get("type")
+    name = path or "body"
+    if kind and not _is_type(value, kind):
+        return [(name, "must be %s" % _TYPE_NAMES.get(kind, kind))]
+    problems = []
+    if "enum" in schema and value not in schema["enum"]:
+        problems.append((name, "must be one of %s" % ", ".join(schema["enum"])))
+    if kind == "string":
+        if "minLength" in schema and len(value) < schema["minLength"]:
+            problems.append((name, "must be at least %d characters" % schema["minLength"]))
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            problems.append((name, "must be at most %d characters" % schema["maxLength"]))
+        if "pattern" in schema:
+            regex = _PATTERNS.get(schema["pattern"])
+            if regex is None:
+                regex = _PATTERNS[schema["pattern"]] = re.compile(schema["pattern"])
+            if not regex.search(value):
+                problems.append((name, "must match %s" % schema["pattern"]))
+    elif kind == "integer":
+        low, high = INT_RANGES.get(schema.get("format"), INT_RANGES[None])
+        low = max(low, schema.get("minimum", low))
+        high = min(high, schema.get("maximum", high))
+        if not low <= value <= high:
+            problems.append((name, "must be between %d and %d" % (low, high)))
+    elif kind == "object":
+        for key in schema.get("required", ()):
+            if key not in value:
+                problems.append(((path + "." if path else "") + key, "is required"))
+        for key, sub in schema.get("properties", {}).items():
+            if key in value:
+                problems.extend(validate(sub, value[key], (path + "." if path else "") + key))
+    elif kind == "array" and "items" in schema:
+        for index, item in enumerate(value):
+            problems.extend(validate(schema["items"], item, "%s[%d]" % (name, index)))
+    return problems
+
+
+def defaults(schema):
+    """A new object's stored fields: every property, at its default or null."""
+    return {key: sub.get("default") for key, sub in schema["properties"].items()}
