@@ -191,9 +191,9 @@ def apply_user_bean(st, doc, bean):
         doc["permissions"] = list(dict.fromkeys(doc["permissions"] + [p for p in bean["permissions"] if p]))
     groups = list(doc["groups"])
     if bean.get("groups") is not None:
+        names = " ".join(st.ugroup_name(x) or "" for x in groups)  # read once, before the loop
         for g in bean["groups"]:
             name = (g or {}).get("name")
-            names = " ".join(st.ugroup_name(x) or "" for x in groups)
             if name is not None and name in names:
                 continue  # StringUtils.contains(user.getGroupsNames(), name): a substring match
             if name is None:
