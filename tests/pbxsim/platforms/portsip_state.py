@@ -16,6 +16,7 @@ Documents keep server-only fields under keys starting with ``_``.
 """
 
 import base64
+import itertools
 import json
 import os
 import re
@@ -39,6 +40,8 @@ _MAC = re.compile(r"[0-9a-f]{2}([:-]?)[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}")
 # 2021-01-01: with 22 sequence bits this gives the 18-digit ids of PortSIP's
 # examples (NzAwNTUxOTA5NzczMTQ4MTYw = base64("700551909773148160")).
 _ID_EPOCH_MS = 1609459200000
+# The low 22 bits of an id; the millisecond clock above them keeps ids unique across restarts.
+_SEQUENCE = itertools.count(1)
 REFRESH_TTL = 30 * 86400
 
 _DATA = json.load(open(os.path.join(os.path.dirname(__file__), os.pardir, "data", "portsip-models.json"),
@@ -131,7 +134,7 @@ class State:
 
     # -- ids, versions, config ----------------------------------------------
     def new_id(self):
-        seq = self.store.next_id(P + "snowflake")
+        seq = next(_SEQUENCE)
         value = ((int(time.time() * 1000) - _ID_EPOCH_MS) << 22) | (seq & 0x3FFFFF)
         return base64.b64encode(str(value).encode()).decode()
 
