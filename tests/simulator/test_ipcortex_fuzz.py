@@ -8,11 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 # The documented calls, so that most examples get past authentication and dispatch.
-CALLS = [("dialplan", verb, "extension") for verb in ("create", "read", "readfull", "update", "delete", "clone")] + \
-    [("dialplan", verb, "phone") for verb in ("create", "read", "update", "delete", "reboot", "newpass", "inactive",
-                                               "active", "promote", "demote", "assign", "readtypes")] + \
-    [("dialplan", "link", "user"), ("dialplan", "readlink", "user")] + \
-    [("ops", verb, kind) for verb in ("create", "read", "delete") for kind in ("user", "authinfo")]
+EXTENSION_VERBS = ("create", "read", "readfull", "update", "delete", "clone")
+PHONE_VERBS = ("create", "read", "update", "delete", "reboot", "newpass", "inactive", "active", "promote", "demote",
+               "assign", "readtypes")
+CALLS = ([("dialplan", verb, "extension") for verb in EXTENSION_VERBS]
+         + [("dialplan", verb, "phone") for verb in PHONE_VERBS]
+         + [("dialplan", "link", "user"), ("dialplan", "readlink", "user")]
+         + [("ops", verb, kind) for verb in ("create", "read", "delete") for kind in ("user", "authinfo")])
 ODD_CALLS = [("dialplan", "frobnicate", "phone"), ("call", "read", "cdr"), ("auth", "logout", None),
              ("dialplan", "read", "barred"), ("ops", "link", "extension"), ("dialplan", "read", "")]
 TYPES = [None, "extension", "phone", "user", "authinfo", "barred", ""]

@@ -155,7 +155,7 @@ PHONE_VALUES = {
 
 
 def test_phone_create_read_update_delete(api, phone_page):
-    (create_req,), (create_ans,), _ = phone_page["create"]
+    (create_req,), (create_ans,), _text = phone_page["create"]
     # mac wins over phoneid: the phoneid names another device that must not appear.
     values = fill(create_req["values"], {"mac": MAC, "phoneid": "0004f2ffffff0", "name": "desk",
                                          "company": "test", "phone_type": "spa2102"})
@@ -163,13 +163,13 @@ def test_phone_create_read_update_delete(api, phone_page):
     conforms(answer, create_ans)
     assert answer["numrows"] == 2  # one row per port of a two-port ATA
 
-    (read_req,), (read_ans,), _ = phone_page["read"]
+    (read_req,), (read_ans,), _text = phone_page["read"]
     answer = api("read", {"type": "phone", "scope": fill(read_req["scope"], {"mac": MAC, "port": "", "phoneid": ""})})
     conforms(answer, read_ans)
     assert "numrows" not in answer and [r["port"] for r in answer["values"]] == [0, 1]
     assert api("read", {"type": "phone", "scope": {"phoneid": "0004f2ffffff0"}})["values"] == []
 
-    (update_req,), (update_ans,), _ = phone_page["update"]
+    (update_req,), (update_ans,), _text = phone_page["update"]
     scope = fill(update_req["scope"], {"mac": MAC, "port": 0, "phoneid": ""})
     answer = api("update", {"type": "phone", "scope": scope, "values": fill(update_req["values"], PHONE_VALUES)})
     conforms(answer, update_ans)
@@ -179,14 +179,14 @@ def test_phone_create_read_update_delete(api, phone_page):
     assert [(r["port"], r["phone_type"]) for r in rows] == [(0, "yealinkT46")]
 
     for verb in ("reboot", "newpass", "delete"):
-        (req,), (ans,), _ = phone_page[verb]
+        (req,), (ans,), _text = phone_page[verb]
         answer = api(verb, {"type": "phone", "scope": fill(req["scope"], {"mac": MAC, "phoneid": ""})})
         conforms(answer, ans, verb)
         assert answer["numrows"] == 1
 
 
 def test_phone_update_writes_every_column_the_page_lists(api, phone_page):
-    (update_req,), _, _ = phone_page["update"]
+    (update_req,), _answers, _text = phone_page["update"]
     api("create", {"type": "phone", "values": {"mac": MAC, "company": "test", "phone_type": "snom320"}})
     values = fill(update_req["values"], PHONE_VALUES)
     assert api("update", {"type": "phone", "scope": {"mac": MAC, "port": 0}, "values": values})["result"] == "success"
@@ -197,7 +197,7 @@ def test_phone_update_writes_every_column_the_page_lists(api, phone_page):
 def test_readtypes_lists_every_phone_type_of_the_page(api, phone_page, prov_page):
     listed = re.search(r"readtypes handset provisioning call\):(.*)", phone_page["create"][2], re.S).group(1).split()
     assert len(listed) > 300
-    (req,), (ans,), _ = prov_page["readtypes"]
+    (req,), (ans,), _text = prov_page["readtypes"]
     answer = api("readtypes", req)
     conforms(answer, ans)
     assert answer["numrows"] == len(answer["values"])
@@ -207,28 +207,28 @@ def test_readtypes_lists_every_phone_type_of_the_page(api, phone_page, prov_page
 def test_provisioning_calls(sim, api, prov_page):
     sim.fixtures("ipcortex", "inactive_phones", [{"phoneid": "0123456789ab0", "phone_type": "yealinkT46"},
                                                  {"mac": "0123456789cd", "phone_type": "spa8000"}])
-    (req,), (ans,), _ = prov_page["inactive"]
+    (req,), (ans,), _text = prov_page["inactive"]
     answer = api("inactive", req)
     conforms(answer, ans)
     assert answer["numrows"] == 9  # 1 + 8 ports
 
     # The page's own demote and promote examples, as they are.
-    (demote_req,), (demote_ans,), _ = prov_page["demote"]
+    (demote_req,), (demote_ans,), _text = prov_page["demote"]
     answer = api("demote", demote_req)
     conforms(answer, demote_ans)
     assert answer["numrows"] == 1
     sim.fixtures("ipcortex", "inactive_phones", [{"phoneid": demote_req["scope"]["phoneid"], "phone_type": "yealinkT46"}])
-    (promote_req,), (promote_ans,), _ = prov_page["promote"]
+    (promote_req,), (promote_ans,), _text = prov_page["promote"]
     answer = api("promote", promote_req)
     conforms(answer, promote_ans)
     assert answer["numrows"] == 1
 
-    (active_req,), (active_ans,), _ = prov_page["active"]
+    (active_req,), (active_ans,), _text = prov_page["active"]
     answer = api("active", {"type": "phone", "scope": fill(active_req["scope"], {"company": promote_req["values"]["company"]})})
     conforms(answer, active_ans)
     assert [r["phoneid"] for r in answer["values"]] == [promote_req["scope"]["phoneid"]]
 
-    (assign_req,), (assign_ans,), _ = prov_page["assign"]
+    (assign_req,), (assign_ans,), _text = prov_page["assign"]
     scope = fill(assign_req["scope"], {"mac": "", "phoneid": promote_req["scope"]["phoneid"], "port": 0,
                                        "company": promote_req["values"]["company"]})
     answer = api("assign", {"type": "phone", "scope": scope, "values": fill(assign_req["values"], {"company": "test"})})
@@ -250,7 +250,7 @@ UPDATE_SAMPLE = {
 
 def test_extension_calls(sim, api, ext_page):
     # The page's create example, sent as it is, answers exactly as the page shows.
-    requests_, answers, _ = ext_page["create"]
+    requests_, answers, _text = ext_page["create"]
     conforms(api("create", {"type": "extension", "values": {"virt_exten": ["500", "501"], "company": "test",
                                                             "private": False, "voicemail": True, "nightmode": None}}),
              answers[0])
@@ -280,13 +280,13 @@ def test_extension_calls(sim, api, ext_page):
     assert set(columns) == set(UPDATE_SAMPLE)
     scope = fill(update_reqs[0]["scope"], {"virt_exten": "400", "scoped_exten": "400_test", "company": "test"})
     assert api("update", {"type": "extension", "scope": scope, "values": UPDATE_SAMPLE}) == update_answers[0]
-    full_reqs, full_answers, _ = ext_page["readfull"]
+    full_reqs, full_answers, _text = ext_page["readfull"]
     answer = api("readfull", {"type": "extension", "scope": {"scoped_exten": ["400_test"]}, "columns": columns})
     conforms(answer, full_answers[0])
     assert answer["values"] == [UPDATE_SAMPLE]
 
     # The clone example ("eg 400" -> "400b"): three users linked to the source give "links": 3, as on the page.
-    clone_reqs, clone_answers, _ = ext_page["clone"]
+    clone_reqs, clone_answers, _text = ext_page["clone"]
     source = fill(clone_reqs[0]["scope"], {"virt_exten": "400", "company": "test"})
     sim.fixtures("ipcortex", "users", [{"uname": "agent%d" % i, "password": "pw", "company": "test"} for i in range(3)])
     users = api("readlink", {"type": "user", "scope": {"company": "test"}})["values"]
@@ -298,7 +298,7 @@ def test_extension_calls(sim, api, ext_page):
     cloned = api("readlink", {"type": "user", "scope": {"company": "test"}})["values"]
     assert sum("400b_test" in u["extensions"] for u in cloned) == 3
 
-    delete_reqs, delete_answers, _ = ext_page["delete"]
+    delete_reqs, delete_answers, _text = ext_page["delete"]
     answer = api("delete", {"type": "extension", "scope": fill(delete_reqs[0]["scope"], {
         "virt_exten": "400", "scoped_exten": "400_test", "company": "test"})})
     conforms(answer, delete_answers[0])

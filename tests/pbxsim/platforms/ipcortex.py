@@ -39,7 +39,7 @@ HANDLERS = {
     ("ops", "user"): users.USER_VERBS,
     ("ops", "authinfo"): users.AUTHINFO_VERBS,
 }
-SECTIONS = {section for section, _ in HANDLERS}
+SECTIONS = {key[0] for key in HANDLERS}
 
 
 def _answer(payload, cookie=None):
@@ -223,7 +223,10 @@ def seed(sim):
 def _companies(sim, items):
     count = 0
     for item in items:
-        company = item if isinstance(item, str) else item["id"]
+        if not isinstance(item, (str, dict)):
+            raise ValueError("each company is an id or an object")
+        # {"id": ...} or, like the other platforms' tenant fixtures, {"name": ...}
+        company = item if isinstance(item, str) else item.get("id", item.get("name"))
         if not isinstance(company, str) or not company or "/" in company:
             raise ValueError("company ids are non-empty strings")
         if sim.store.get(COMPANIES, company) is None:

@@ -108,7 +108,7 @@ def company_exists(store, company):
 
 def is_bool(value):
     # PHP takes 0/1 for booleans as readily as true/false.
-    return isinstance(value, bool) or (type(value) is int and value in (0, 1))
+    return isinstance(value, bool) or (isinstance(value, int) and value in (0, 1))
 
 
 def as_int(value):

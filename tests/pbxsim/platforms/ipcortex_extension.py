@@ -196,8 +196,8 @@ COLUMNS = (
     ("email_vm_att", _boolean, False),
     ("email_vm_del", _boolean, False),
 )
-VALIDATORS = {name: check for name, check, _ in COLUMNS}
-DEFAULTS = {name: default for name, _, default in COLUMNS}
+VALIDATORS = {column[0]: column[1] for column in COLUMNS}
+DEFAULTS = {column[0]: column[2] for column in COLUMNS}
 FULL_COLUMNS = ("virt_exten", "company", "scoped_exten") + tuple(VALIDATORS)
 # Applied first so that ring_time, subtype and bounce_mode are checked against the new type.
 ORDER = {"ring_type": 0}
@@ -459,4 +459,3 @@ def load_fixture(sim, items):
         sim.store.put(EXTENSIONS, scoped(row), row)
         count += 1
     return count
-

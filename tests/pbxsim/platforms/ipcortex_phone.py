@@ -124,7 +124,7 @@ def create(req):
     extra = set(values) - {"mac", "phoneid", "name", "company", "phone_type"}
     if extra:
         raise invalid(sorted(extra)[0])
-    mac, _ = _target({k: values.get(k) for k in ("mac", "phoneid")})
+    mac = _target({k: values.get(k) for k in ("mac", "phoneid")})[0]
     phone_type = _phone_type(values.get("phone_type"))
     company = values.get("company")
     if not company_exists(req.store, company):
@@ -145,7 +145,7 @@ def create(req):
 
 def read(req):
     req.caller.require_admin()
-    device, _, port = _device(req)
+    device, _mac, port = _device(req)
     rows = []
     if device is not None:
         rows = [_public(device, r) for r in _rows(device, port) if req.caller.administers(r["company"])]
@@ -208,7 +208,7 @@ def _check_value(col, value):
 
 def update(req):
     req.caller.require_admin()
-    device, _, port = _device(req)
+    device, _mac, port = _device(req)
     if device is None:
         raise Fail(EXACTLY_ONE)
     rows = _rows(device, port)
@@ -242,7 +242,7 @@ def update(req):
 
 def delete(req):
     req.caller.require_sysadmin()
-    device, mac, _ = _device(req, active=None)
+    device, mac, _port = _device(req, active=None)
     if device is None:
         raise Fail(NOT_FOUND)
     req.store.delete(PHONES, mac)
@@ -253,7 +253,7 @@ def delete(req):
 def _matched(req):
     """The device's rows the caller administers (reboot/newpass act on the whole device)."""
     req.caller.require_admin()
-    device, _, _ = _device(req)
+    device = _device(req)[0]
     if device is None:
         raise Fail(NOT_FOUND)
     rows = [r for r in device["ports"] if req.caller.administers(r["company"])]
@@ -263,7 +263,7 @@ def _matched(req):
 
 
 def reboot(req):
-    _, rows = _matched(req)
+    rows = _matched(req)[1]
     return {"numrows": len(rows), "company": rows[0]["company"]}
 
 
@@ -308,7 +308,7 @@ def active(req):
 
 def promote(req):
     _require_default(req)
-    device, _, _ = _device(req, active=False)
+    device = _device(req, active=False)[0]
     if device is None:
         raise Fail(NOT_FOUND)
     company = req.values.get("company")
@@ -324,7 +324,7 @@ def promote(req):
 
 def demote(req):
     _require_default(req)
-    device, mac, _ = _device(req, active=False)
+    device, mac, _port = _device(req, active=False)
     if device is None:
         raise Fail(NOT_FOUND)
     req.store.delete(PHONES, mac)
@@ -333,7 +333,7 @@ def demote(req):
 
 def assign(req):
     req.caller.require_sysadmin()
-    device, _, port = _device(req)
+    device, _mac, port = _device(req)
     if device is None:
         raise Fail(NOT_FOUND)
     rows = _rows(device, port)
@@ -384,7 +384,7 @@ def load_fixture(sim, items, active):
     for item in items:
         if not isinstance(item, dict):
             raise ValueError("each phone must be an object")
-        mac, _ = _target({k: item.get(k) for k in ("mac", "phoneid")})
+        mac = _target({k: item.get(k) for k in ("mac", "phoneid")})[0]
         phone_type = item.get("phone_type", "generic")
         if phone_type not in TYPES:
             raise ValueError("unknown phone_type %r" % phone_type)

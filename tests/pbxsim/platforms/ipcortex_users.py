@@ -161,7 +161,7 @@ def forget_user(store, user):
 def _visible_links(req, user):
     phones = {}
     for pid, kind in user.get("phones", {}).items():
-        _, row = phone.resolve_phoneid(req.store, pid)
+        row = phone.resolve_phoneid(req.store, pid)[1]
         if row is not None and req.caller.administers(row["company"]):
             phones[pid] = kind
     extensions = {}
@@ -195,7 +195,7 @@ def link(req):
         pid_norm = pid.lower()
         if kind not in PHONE_LINKS + ("unlink",):
             raise invalid("phones")
-        _, row = phone.resolve_phoneid(req.store, pid_norm)
+        row = phone.resolve_phoneid(req.store, pid_norm)[1]
         if row is None:
             if kind == "unlink" and pid_norm in phones:
                 pass  # a link to a device that has gone can still be removed
@@ -330,7 +330,7 @@ def load_fixture(sim, items):
         values.setdefault("name", values.get("uname"))
         user = new_user(sim.store, values, sysadmin=item.get("sysadmin", False))
         if item.get("api_key"):
-            sim.store.put(KEYS, item["api_key"], {"contact_id": user["contact_id"], "type": "auth",
-                                                 "subtype": "key", "token": item["api_key"]})
+            key = {"contact_id": user["contact_id"], "type": "auth", "subtype": "key", "token": item["api_key"]}
+            sim.store.put(KEYS, item["api_key"], key)
         count += 1
     return count
