@@ -290,3 +290,16 @@ def test_users_fixture_and_index_survive_a_restart(sim, api):
     assert (user["userName"], user["branchName"], user["groups"][0]["name"]) == ("401", "acme", "ops")
     assert api("GET", "/api/users/401/settings/e911/location").json()["value"] == "7"
     assert api("GET", "/api/users/401", auth=("401", "2468")).status_code == 403
+
+
+def test_reads_see_every_kind_of_write(sim, api):
+    """Reads are served from a cache that any write (API or fixture) voids."""
+    before = api("GET", "/api/users").json()["users"]
+    sim.fixtures("sipxcom", "users", [{"userName": "501"}])
+    assert len(api("GET", "/api/users").json()["users"]) == len(before) + 1
+    api("PUT", "/api/users/501/settings/caller-alias/external-number", data="1")
+    assert api("GET", "/api/users/501/settings/caller-alias/external-number").json()["value"] == "1"
+    api("PUT", "/api/users/501/settings/caller-alias/external-number", data="2")
+    assert api("GET", "/api/users/501/settings/caller-alias/external-number").json()["value"] == "2"
+    sim.reset()
+    assert len(api("GET", "/api/users").json()["users"]) == len(before)

@@ -277,9 +277,20 @@ async def dispatch(sim, st, request):
         return Response(b"", status_code=406)
     accept = (request.headers.get("accept") or "").lower()
     rest_json = "json" in accept and accept.find("json") < (accept.find("xml") if "xml" in accept else 10 ** 6)
+    reading = method in ("GET", "HEAD")
+    if reading:
+        key = (path, request.url.query, fmt, xml_type, rest_json)
+        hit = st.cache.get(key)
+        if hit is not None and hit[0] == st.generation:
+            response = Response(hit[1], status_code=hit[2], media_type=hit[3])
+            return _head(response) if method == "HEAD" else response
+    else:
+        st.written()
     req = Req(sim, request, await request.body(), fmt, xml_type, rest_json)
     try:
         response = route.handler(req, **{k: v for k, v in params.items() if v is not None})
+        if reading and response.status_code == 200:
+            st.remember(key, response)
     except rest.RestError as exc:
         response = rest.error_response(exc)
     except ApiError as exc:
@@ -287,10 +298,12 @@ async def dispatch(sim, st, request):
             response = rest.error_response(rest.from_api_error(exc, "ERROR_UPDATE_FAILED"))
         else:
             response = Response(exc.body, status_code=exc.status, media_type=exc.content_type if exc.body else None)
-    if method == "HEAD":
-        return Response(b"", status_code=response.status_code, headers={
-            k: v for k, v in response.headers.items() if k.lower() != "content-length"})
-    return response
+    return _head(response) if method == "HEAD" else response
+
+
+def _head(response):
+    return Response(b"", status_code=response.status_code, headers={
+        k: v for k, v in response.headers.items() if k.lower() != "content-length"})
 
 
 def render_error(request, status, message):
@@ -457,13 +470,20 @@ def _load_callgroups(sim, items):
     return len(items)
 
 
-FIXTURES = {
-    "users": _load_users,
-    "branches": _load_branches,
-    "usergroups": _load_groups(UGROUPS),
-    "phonegroups": _load_groups(PGROUPS),
-    "phones": _load_phones,
-    "gateways": _load_gateways,
-    "erls": _load_erls,
-    "callgroups": _load_callgroups,
-}
+def _writing(loader):
+    def load(sim, items):
+        state(sim).written()
+        return loader(sim, items)
+    return load
+
+
+FIXTURES = dict((name, _writing(loader)) for name, loader in (
+    ("users", _load_users),
+    ("branches", _load_branches),
+    ("usergroups", _load_groups(UGROUPS)),
+    ("phonegroups", _load_groups(PGROUPS)),
+    ("phones", _load_phones),
+    ("gateways", _load_gateways),
+    ("erls", _load_erls),
+    ("callgroups", _load_callgroups),
+))

@@ -126,8 +126,23 @@ class State:
         self.store = sim.store
         self.rebuild()
 
+    CACHE_SIZE = 256
+
+    def written(self):
+        """Any write may change any answer: cached reads of older generations are void."""
+        self.generation += 1
+        self.cache.clear()
+
+    def remember(self, key, response):
+        """Keep a successful read's body until the next write (list reads are the hot path)."""
+        if len(self.cache) >= self.CACHE_SIZE:
+            self.cache.clear()
+        self.cache[key] = (self.generation, response.body, response.status_code, response.media_type)
+
     def rebuild(self):
         st = self.store
+        self.generation = 0
+        self.cache = {}
         self.user_by_name = {}
         self.alias_owner = {}  # every SIP alias: user aliases and call group name/extension/DID
         self.ugroup_by_name = {}

@@ -68,11 +68,14 @@ class Bean:
         self.by_xml = {f.xml: f for f in fields}
         self.ignore_unknown = ignore_unknown
         self.init = init or {}  # Java field initialisers, e.g. an empty alias set
+        self.names = tuple(f.name for f in fields)
+        self.nested = tuple((f.name, f.kind, f.bean) for f in fields if f.kind in ("bean", "beanlist"))
+        self._template = {f.name: _java_default(f.kind) for f in fields}
 
     def blank(self):
         """A freshly constructed bean: primitives at their Java defaults, the rest
         null unless the class initialises the field."""
-        out = {f.name: _java_default(f.kind) for f in self.fields}
+        out = dict(self._template)
         for name, make in self.init.items():
             out[name] = make()
         return out
@@ -177,16 +180,15 @@ def to_json(bean, obj):
 
 
 def _json_value(bean, obj):
+    """The bean's properties in its fixed order (what @JsonPropertyOrder gives), nulls kept."""
     if obj is None:
         return None
-    out = {}
-    for f in bean.fields:
-        v = obj.get(f.name)
-        if f.kind == "bean":
-            v = _json_value(f.bean, v)
-        elif f.kind == "beanlist" and v is not None:
-            v = [_json_value(f.bean, item) for item in v]
-        out[f.name] = v
+    get = obj.get
+    out = {name: get(name) for name in bean.names}
+    for name, kind, sub in bean.nested:
+        value = out[name]
+        if value is not None:
+            out[name] = _json_value(sub, value) if kind == "bean" else [_json_value(sub, v) for v in value]
     return out
 
 
