@@ -106,15 +106,17 @@ class Client:
         self.warnings = []
         self.counts = {"requests": 0, "retries": 0}
         self.session = requests.Session()
+        # Passed on every request: requests lets REQUESTS_CA_BUNDLE override Session.verify.
+        self.verify = True
         if not validate_certs:
-            self.session.verify = False
+            self.verify = False
             try:
                 import urllib3
                 urllib3.disable_warnings()
             except ImportError:  # pragma: no cover
                 pass
         elif ca_path:
-            self.session.verify = ca_path
+            self.verify = ca_path
         self.session.headers["User-Agent"] = "pbxops.pbx"
 
     def add_secret(self, value):
@@ -140,6 +142,7 @@ class Client:
             idempotent = method in ("GET", "HEAD", "OPTIONS")
         url = self.base_url + path
         kwargs.setdefault("timeout", self.timeout)
+        kwargs.setdefault("verify", self.verify)
         reauthenticated = False
         attempt = 0
         while True:
