@@ -225,7 +225,7 @@ def test_tenant_users_log_in_with_their_domain_and_are_scoped(sim, acme):
 
 
 def test_disabled_users_cannot_log_in(sim, acme):
-    admin, _ = acme
+    admin = acme[0]
     user_id = admin.create("/users", user_body("300", name="temp", password="pw"))
     assert admin.post("/users/" + user_id, {"enabled": False}).status_code == 200
     r = requests.post(sim.url + "/api/auth/sign_in",
@@ -277,7 +277,7 @@ def test_only_get_and_post_exist(admin):
 
 # -- users ---------------------------------------------------------------------------------------
 def test_user_create_read_and_defaults(acme):
-    admin, _ = acme
+    admin = acme[0]
     r = admin.post("/users", user_body("101", department="Sales"))
     assert r.status_code == 201 and set(r.json()) == {"id"}
     user_id = r.json()["id"]
@@ -296,7 +296,7 @@ def test_user_create_read_and_defaults(acme):
 @pytest.mark.parametrize("field", ["name", "password", "email", "display_name", "role", "extension_number",
                                    "extension_password", "voicemail_pin"])
 def test_user_required_fields(acme, field):
-    admin, _ = acme
+    admin = acme[0]
     body = user_body()
     del body[field]
     r = admin.post("/users", body)
@@ -308,7 +308,7 @@ def test_user_required_fields(acme, field):
                                       ("al ice", False), ("al@ice", False), ("ADMIN", False), ("Root", False),
                                       ("system", False), ("administrator", False), ("a" * 65, False)])
 def test_user_name_rules(acme, name, ok):
-    admin, _ = acme
+    admin = acme[0]
     r = admin.post("/users", user_body(name=name))
     assert r.status_code == (201 if ok else 400), r.text
 
@@ -317,7 +317,7 @@ def test_user_name_rules(acme, name, ok):
                                      ("130123", False), ("135876", False), ("13579", False),
                                      ("13579246801", False), ("13a579", False)])
 def test_voicemail_pin_policy(acme, pin, ok):
-    admin, _ = acme
+    admin = acme[0]
     r = admin.post("/users", user_body(voicemail_pin=pin))
     assert r.status_code == (201 if ok else 400), r.text
     if ok:
@@ -326,13 +326,13 @@ def test_voicemail_pin_policy(acme, pin, ok):
 
 @pytest.mark.parametrize("number", ["12", "abc123", "12a", "1" * 65, ""])
 def test_extension_number_format(acme, number):
-    admin, _ = acme
+    admin = acme[0]
     r = admin.post("/users", user_body(number))
     assert r.status_code == 400 and error_code(r) == "VALIDATE_FAILED"
 
 
 def test_user_names_and_extension_numbers_are_unique(acme):
-    admin, _ = acme
+    admin = acme[0]
     admin.create("/users", user_body("101", name="alice"))
     assert admin.post("/users", user_body("102", name="ALICE")).status_code == 400
     assert admin.post("/users", user_body("101", name="bob")).status_code == 400
@@ -343,14 +343,14 @@ def test_user_names_and_extension_numbers_are_unique(acme):
 
 
 def test_role_is_checked(acme):
-    admin, _ = acme
+    admin = acme[0]
     # "User" is the spec's example but not a built-in role name.
     for role in ("User", "SystemAdmin", "admin"):
         assert admin.post("/users", user_body(role=role)).status_code == 400
 
 
 def test_update_is_partial_and_create_only_fields_are_refused(acme):
-    admin, _ = acme
+    admin = acme[0]
     user_id = admin.create("/users", user_body("101", email="old@example.com"))
     r = admin.post("/users/" + user_id, {"display_name": "Alice Liddell", "enable_dnd": True})
     assert r.status_code == 200 and r.content == b""
@@ -370,7 +370,7 @@ def test_update_is_partial_and_create_only_fields_are_refused(acme):
 
 
 def test_password_extension_password_and_role_endpoints(sim, acme):
-    admin, _ = acme
+    admin = acme[0]
     user_id = admin.create("/users", user_body("101", name="alice", password="first"))
     assert admin.post("/users/%s/password" % user_id, {"password": "second"}).status_code == 200
     assert admin.post("/users/%s/extension_password" % user_id, {"password": "sip2"}).status_code == 200
@@ -387,7 +387,7 @@ def test_password_extension_password_and_role_endpoints(sim, acme):
 
 
 def test_destroy_frees_the_extension_number(acme):
-    admin, _ = acme
+    admin = acme[0]
     user_id = admin.create("/users", user_body("101"))
     assert admin.get("/extension_numbers/101").json() == {
         "id": user_id, "extension_number": "101", "name": "user101", "type": "EXTENSION"}
@@ -411,7 +411,7 @@ def test_tenant_extension_limit(admin):
 # -- paging, filter, orderby ---------------------------------------------------------------------
 @pytest.fixture
 def many_users(sim, acme):
-    admin, _ = acme
+    admin = acme[0]
     items = [{"tenant": "Acme", "extension_number": str(1000 + i), "department": "Sales" if i % 2 else "Ops",
               "enabled": i % 5 != 0} for i in range(25)]
     assert sim.fixtures("portsip", "users", items) == {"loaded": 25}
@@ -465,7 +465,7 @@ def test_orderby_search_and_filter_with_paging(many_users):
 
 # -- user phones and the provisioning inventory --------------------------------------------------
 def test_user_phone_lifecycle(acme):
-    admin, _ = acme
+    admin = acme[0]
     user_id = admin.create("/users", user_body("101"))
     phone_id = admin.create("/users/%s/phones" % user_id, PHONE)
     phones = admin.get("/users/%s/phones" % user_id).json()
@@ -491,7 +491,7 @@ def test_user_phone_lifecycle(acme):
     {"pc_port_priority": 8}, {"door_password1": "12a4"}, {"door_password1": "123"}, {"codecs": "PCMU"},
 ])
 def test_user_phone_create_checks(acme, change):
-    admin, _ = acme
+    admin = acme[0]
     user_id = admin.create("/users", user_body("101"))
     r = admin.post("/users/%s/phones" % user_id, dict(PHONE, **change))
     assert r.status_code == 400 and error_code(r) == "VALIDATE_FAILED"
@@ -513,7 +513,7 @@ def test_a_mac_belongs_to_one_user_across_tenants(admin):
 
 
 def test_provisioning_inventory(sim, acme):
-    admin, _ = acme
+    admin = acme[0]
     sim.fixtures("portsip", "phones", [
         {"mac": "24:9a:d8:12:9d:2f", "vendor": "Yealink", "model": "SIP-T42U", "fwver": "108.86.0.164",
          "ip": "192.0.2.10"},
@@ -593,7 +593,7 @@ def test_templates(sim, admin):
 
 
 def test_phone_model_fixture_extends_the_catalogue(sim, acme):
-    admin, _ = acme
+    admin = acme[0]
     sim.fixtures("portsip", "phone_models", [{"filename": "acme.ph.xml", "vendor": "Acme", "model": "A1",
                                               "display_name": "Acme A1"}])
     assert {"filename": "acme.ph.xml", "model": "A1", "display_name": "Acme A1"} in \
@@ -604,7 +604,7 @@ def test_phone_model_fixture_extends_the_catalogue(sim, acme):
 
 # -- ring groups ---------------------------------------------------------------------------------
 def test_ring_group_lifecycle_and_agents(acme):
-    admin, _ = acme
+    admin = acme[0]
     for n in ("101", "102", "103"):
         admin.create("/users", user_body(n, display_name="Agent " + n))
     r = admin.post("/ring_groups", {"name": "Sales", "extension_number": "600"})
@@ -627,8 +627,8 @@ def test_ring_group_lifecycle_and_agents(acme):
     assert admin.get("/ring_groups/%s/agents/103" % group_id).json()["display_name"] == "Agent 103"
     assert admin.get("/ring_groups/%s/agents/101" % group_id).status_code == 404
     for items in ([{"extension_number": "999"}], [{"extension_number": "600"}],
-                  [{"extension_number": "101"}, {"extension_number": "101"}], [{"extension_number": "101",
-                                                                              "skill_level": 101}]):
+                  [{"extension_number": "101"}, {"extension_number": "101"}],
+                  [{"extension_number": "101", "skill_level": 101}]):
         assert admin.post("/ring_groups/%s/agents" % group_id, {"items": items}).status_code == 400
 
     assert admin.post("/ring_groups/" + group_id, {"ring_time": 30, "ring_strategy": "CYCLIC_HUNT"}).content == b""
@@ -643,13 +643,13 @@ def test_ring_group_lifecycle_and_agents(acme):
 
 
 def test_ring_group_needs_name_and_number(acme):
-    admin, _ = acme
+    admin = acme[0]
     for body in ({"name": "Sales"}, {"extension_number": "600"}, {"name": "", "extension_number": "600"}):
         assert admin.post("/ring_groups", body).status_code == 400
 
 
 def test_deleting_a_user_removes_it_from_ring_groups(acme):
-    admin, _ = acme
+    admin = acme[0]
     alice = admin.create("/users", user_body("101"))
     admin.create("/users", user_body("102"))
     group_id = admin.create("/ring_groups", {"name": "Sales", "extension_number": "600"}, status=200)
@@ -668,7 +668,7 @@ TRUNK = {"name": "Carrier", "brand": "Generic", "auth_mode": "REGISTER_AUTH", "t
 
 
 def test_provider_lifecycle(acme):
-    admin, _ = acme  # providers are system-level: switching into a tenant does not matter
+    admin = acme[0]  # providers are system-level: switching into a tenant does not matter
     provider_id = admin.create("/providers", TRUNK)
     detail = admin.get("/providers/" + provider_id).json()
     assert "password" not in detail and detail["username"] == "acct" and detail["keep_alive_interval"] == 360

@@ -116,7 +116,8 @@ def operations(spec):
     table.sort()
 
     def find(method, path):
-        for _, template, regex, methods in table:
+        for entry in table:
+            template, regex, methods = entry[1:]
             if method in methods and regex.match(path):
                 return method, template
         return None
@@ -550,8 +551,8 @@ def test_bodies_the_spec_rejects_are_rejected(sim, checked, spec, request_oracle
 
 
 # -- 4. fuzz: always PortSIP's error shape, never a traceback -------------------------------------
-FIELDS = sorted({k for table in BASE_BODIES.values() for k in table} | {"items", "extension_number", "role",
-                                                                       "enabled", "codecs", "skill_level"})
+FIELDS = sorted({k for table in BASE_BODIES.values() for k in table}
+                | {"items", "extension_number", "role", "enabled", "codecs", "skill_level"})
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2 ** 70, 2 ** 70), st.floats(allow_nan=False),
                     st.text(max_size=20), st.sampled_from(["101", "ENGLISH", "UDP", "Admin", "0c:38:3e:63:fe:e8"]))
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),

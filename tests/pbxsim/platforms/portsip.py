@@ -96,7 +96,7 @@ class Call:
         self.tenant = None
 
     def authorise(self, access):
-        scheme, _, token = self.request.headers.get("authorization", "").partition(" ")
+        scheme, token = (self.request.headers.get("authorization", "").split(" ", 1) + [""])[:2]
         token = token.strip() if scheme.lower() == "bearer" else ""
         self.session = self.state.session(token)
         self.token = token
@@ -475,7 +475,7 @@ def router(sim):
 def _check(table, body, login_failure=False):
     problems = schema.validate(table, body)
     if problems:
-        if login_failure and any(field in ("username", "password") for field, _ in problems):
+        if login_failure and any(problem[0] in ("username", "password") for problem in problems):
             # A login body without credentials is a failed login, answered as one.
             raise unauthorized("Login failed, authentication error", status=400)
         raise invalid("field validation failed: " + "; ".join("%s %s" % p for p in problems[:5]),

@@ -24,7 +24,7 @@ INT_RANGES = {
 
 
 # -- table helpers ----------------------------------------------------------
-def S(min_length=None, max_length=None, pattern=None, enum=None, default=None):
+def Str(min_length=None, max_length=None, pattern=None, enum=None, default=None):
     out = {"type": "string"}
     if min_length is not None:
         out["minLength"] = min_length
@@ -39,7 +39,7 @@ def S(min_length=None, max_length=None, pattern=None, enum=None, default=None):
     return out
 
 
-def I(minimum=None, maximum=None, fmt=None, default=None):  # noqa: E743 - mirrors the schema keyword
+def Int(minimum=None, maximum=None, fmt=None, default=None):
     out = {"type": "integer"}
     if fmt is not None:
         out["format"] = fmt
@@ -52,18 +52,18 @@ def I(minimum=None, maximum=None, fmt=None, default=None):  # noqa: E743 - mirro
     return out
 
 
-def B(default=None):
+def Bool(default=None):
     out = {"type": "boolean"}
     if default is not None:
         out["default"] = default
     return out
 
 
-def A(items):
+def Arr(items):
     return {"type": "array", "items": items}
 
 
-def O(properties, required=()):  # noqa: E743
+def Obj(properties, required=()):
     out = {"type": "object", "properties": dict(properties)}
     if required:
         out["required"] = list(required)
@@ -74,12 +74,12 @@ def pick(schema, names, extra=None):
     """A copy of an object schema limited to some properties (update bodies)."""
     props = {k: v for k, v in schema["properties"].items() if k in names}
     props.update(extra or {})
-    return O(props)
+    return Obj(props)
 
 
 # -- shared pieces ----------------------------------------------------------
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-EXTENSION_NUMBER = S(3, 64, "[0-9]{3,64}")
+EXTENSION_NUMBER = Str(3, 64, "[0-9]{3,64}")
 INTERFACES = ("WEB_DOMAIN", "PUBLIC_IPV4", "PUBLIC_IPV6", "PRIVATE_IPV4", "PRIVATE_IPV6", "SBC_DOMAIN")
 TRANSPORTS = ("UDP", "TCP", "TLS")
 LANGUAGES = ("ENGLISH", "CHINESE", "DUTCH", "FRENCH", "GERMAN", "GREEK", "ITALIAN", "JAPANESE", "POLISH",
@@ -89,63 +89,63 @@ RING_STRATEGIES = ("RING_SIMULTANEOUSLY", "PRIORITIZED_HUNT", "CYCLIC_HUNT", "LE
                    "SKILL_BASED_ROUTING_LEAST_WORKED_HUNT")
 FWD, VM, RING, HANG = "FORWARD_TO_NUMBER", "FORWARD_TO_VOICEMAIL", "RING_ANYWAY", "HANGUP"
 
-DAY = O({"enabled": B(), "ranges": A(O({"from": S(), "to": S()}))})
+DAY = Obj({"enabled": Bool(), "ranges": Arr(Obj({"from": Str(), "to": Str()}))})
 WEEK = {day: DAY for day in DAYS}
 
 
 def forward_rule(*actions, timeout=False):
-    props = {"action": S(enum=actions), "number": S()}
+    props = {"action": Str(enum=actions), "number": Str()}
     if timeout:
-        props["timeout"] = I(0, fmt="int32", default=60)
-    return O(props)
+        props["timeout"] = Int(0, fmt="int32", default=60)
+    return Obj(props)
 
 
 def caller_ids(preferred):
-    props = {"provider_id": S(), "caller_id": S(1, 64)}
+    props = {"provider_id": Str(), "caller_id": Str(1, 64)}
     if preferred:
-        props["preferred"] = B()
-    props["description"] = S(max_length=1024)
-    return A(O(props))
+        props["preferred"] = Bool()
+    props["description"] = Str(max_length=1024)
+    return Arr(Obj(props))
 
 
 # -- authentication ---------------------------------------------------------
-LOGIN = O({"username": S(1, 64), "password": S(), "domain": S(1, 280)}, required=("username", "password"))
-REFRESH = O({"refresh_token": S()}, required=("refresh_token",))
+LOGIN = Obj({"username": Str(1, 64), "password": Str(), "domain": Str(1, 280)}, required=("username", "password"))
+REFRESH = Obj({"refresh_token": Str()}, required=("refresh_token",))
 
 # -- tenants ----------------------------------------------------------------
-_EVENT = O({
-    "enabled": B(False), "auth": S(enum=("DISABLE", "BASIC", "DIGEST", "BEARER"), default="DISABLE"),
-    "username": S(6, 64, "[a-z0-9]{6,64}"), "password": S(6, 64, "[a-z0-9]{6,64}"), "token": S(),
-    "url": S(1, 128, "[a-z0-9]{6,64}"),
+_EVENT = Obj({
+    "enabled": Bool(False), "auth": Str(enum=("DISABLE", "BASIC", "DIGEST", "BEARER"), default="DISABLE"),
+    "username": Str(6, 64, "[a-z0-9]{6,64}"), "password": Str(6, 64, "[a-z0-9]{6,64}"), "token": Str(),
+    "url": Str(1, 128, "[a-z0-9]{6,64}"),
 })
 _TENANT_FIELDS = {
-    "name": S(1, 1024), "domain": S(1, 280), "website": S(max_length=255), "timezone": S(), "currency": S(),
-    "region": S(), "enabled": B(True), "enable_video_recording": B(False), "enable_audio_recording": B(False),
-    "enable_dual_track_recording": B(False), "enable_billing": B(False), "enable_feature_billing": B(False),
-    "enable_feature_call_statistics": B(True), "enable_feature_contact_center": B(True),
-    "enable_feature_message_channels": B(True), "enable_feature_microsoft_teams": B(True),
-    "enable_feature_trunks": B(True), "enable_feature_whats_app": B(True), "enable_night_mode": B(False),
-    "enable_two_factor_authentication": B(False), "custom_options": S(),
-    "max_extensions": I(0, fmt="int32", default=1000), "max_concurrent_calls": I(0, fmt="int32", default=20),
-    "max_ring_groups": I(0, fmt="int32", default=20), "max_virtual_receptionists": I(0, fmt="int32", default=20),
-    "max_call_queues": I(0, fmt="int32", default=20), "max_conference_rooms": I(0, fmt="int32", default=20),
-    "disk_quota": S(default=""), "im_disk_quota": S(default=""), "extension_im_disk_quota": S(default="1GB"),
-    "recording_retention": I(1, fmt="int32", default=180), "call_report_retention": I(1, default=30),
-    "log_retention": I(1, default=180), "temp_file_retention": I(1, default=30),
-    "office_hours": O(WEEK),
-    "e164": O({
-        "enabled": B(False), "international_code": S(), "country": S(), "area_code": S(), "national_code": S(),
-        "prefix": S(), "remove_special_chars": B(False), "remove_duplicate_countries": B(True),
-        "remove_duplicate_area_codes": B(True),
+    "name": Str(1, 1024), "domain": Str(1, 280), "website": Str(max_length=255), "timezone": Str(), "currency": Str(),
+    "region": Str(), "enabled": Bool(True), "enable_video_recording": Bool(False), "enable_audio_recording": Bool(False),
+    "enable_dual_track_recording": Bool(False), "enable_billing": Bool(False), "enable_feature_billing": Bool(False),
+    "enable_feature_call_statistics": Bool(True), "enable_feature_contact_center": Bool(True),
+    "enable_feature_message_channels": Bool(True), "enable_feature_microsoft_teams": Bool(True),
+    "enable_feature_trunks": Bool(True), "enable_feature_whats_app": Bool(True), "enable_night_mode": Bool(False),
+    "enable_two_factor_authentication": Bool(False), "custom_options": Str(),
+    "max_extensions": Int(0, fmt="int32", default=1000), "max_concurrent_calls": Int(0, fmt="int32", default=20),
+    "max_ring_groups": Int(0, fmt="int32", default=20), "max_virtual_receptionists": Int(0, fmt="int32", default=20),
+    "max_call_queues": Int(0, fmt="int32", default=20), "max_conference_rooms": Int(0, fmt="int32", default=20),
+    "disk_quota": Str(default=""), "im_disk_quota": Str(default=""), "extension_im_disk_quota": Str(default="1GB"),
+    "recording_retention": Int(1, fmt="int32", default=180), "call_report_retention": Int(1, default=30),
+    "log_retention": Int(1, default=180), "temp_file_retention": Int(1, default=30),
+    "office_hours": Obj(WEEK),
+    "e164": Obj({
+        "enabled": Bool(False), "international_code": Str(), "country": Str(), "area_code": Str(), "national_code": Str(),
+        "prefix": Str(), "remove_special_chars": Bool(False), "remove_duplicate_countries": Bool(True),
+        "remove_duplicate_area_codes": Bool(True),
     }),
     "cdr_event": _EVENT, "extension_event": _EVENT,
-    "contact_match_type": S(enum=("DISABLE", "MATCH_EXACTLY", "MATCH_LENGTH"), default="MATCH_EXACTLY"),
-    "contact_match_length": I(0, fmt="int32"),
-    "contact_append_type": S(enum=("DISABLE", "APPEND", "PREPEND"), default="APPEND"),
-    "contact_update_interval": I(1, 43200, fmt="uint32", default=720),
-    "email_recipients": S(), "password_force_reset": B(False),
+    "contact_match_type": Str(enum=("DISABLE", "MATCH_EXACTLY", "MATCH_LENGTH"), default="MATCH_EXACTLY"),
+    "contact_match_length": Int(0, fmt="int32"),
+    "contact_append_type": Str(enum=("DISABLE", "APPEND", "PREPEND"), default="APPEND"),
+    "contact_update_interval": Int(1, 43200, fmt="uint32", default=720),
+    "email_recipients": Str(), "password_force_reset": Bool(False),
 }
-TENANT_CREATE = O(_TENANT_FIELDS, required=("name", "domain", "timezone", "currency", "region"))
+TENANT_CREATE = Obj(_TENANT_FIELDS, required=("name", "domain", "timezone", "currency", "region"))
 TENANT_UPDATE = pick(TENANT_CREATE, set(_TENANT_FIELDS) - {"name"})
 
 # -- users ------------------------------------------------------------------
@@ -158,67 +158,67 @@ for _state in ("dnd", "away", "lunch", "trip", "offline"):
     _USER_FORWARD_RULES[_state + "_office_hours_forward_rule"] = forward_rule(FWD, VM, HANG)
     _USER_FORWARD_RULES[_state + "_non_office_hours_forward_rule"] = forward_rule(FWD, VM, HANG)
 
-USER_CREATE = O({
-    "name": S(1, 64), "password": S(), "email": S(max_length=128), "display_name": S(max_length=1024),
-    "enabled": B(True), "role": S(1, 64), "mobile_phone": S(max_length=32), "work_phone": S(max_length=32),
-    "home_phone": S(max_length=32), "address": S(max_length=128), "department": S(max_length=128),
-    "extension_number": EXTENSION_NUMBER, "extension_password": S(),
-    "enable_audio_recording": B(False), "enable_video_recording": B(False), "enable_dnd": B(), "enable_acb": B(),
-    "enable_hot_desking": B(False), "anonymous_outbound_calls": B(False),
-    "sms": S(enum=("DISABLE", "ALLOW", "ALLOW_WITH_SENDER_ID"), default="DISABLE"),
-    "delivery_outbound_cid": B(True), "outbound_caller_ids": caller_ids(preferred=True), "custom_options": S(),
-    "office_hours": O({"mode": S(enum=("GLOBAL", "CUSTOM")), **WEEK}),
+USER_CREATE = Obj({
+    "name": Str(1, 64), "password": Str(), "email": Str(max_length=128), "display_name": Str(max_length=1024),
+    "enabled": Bool(True), "role": Str(1, 64), "mobile_phone": Str(max_length=32), "work_phone": Str(max_length=32),
+    "home_phone": Str(max_length=32), "address": Str(max_length=128), "department": Str(max_length=128),
+    "extension_number": EXTENSION_NUMBER, "extension_password": Str(),
+    "enable_audio_recording": Bool(False), "enable_video_recording": Bool(False), "enable_dnd": Bool(), "enable_acb": Bool(),
+    "enable_hot_desking": Bool(False), "anonymous_outbound_calls": Bool(False),
+    "sms": Str(enum=("DISABLE", "ALLOW", "ALLOW_WITH_SENDER_ID"), default="DISABLE"),
+    "delivery_outbound_cid": Bool(True), "outbound_caller_ids": caller_ids(preferred=True), "custom_options": Str(),
+    "office_hours": Obj({"mode": Str(enum=("GLOBAL", "CUSTOM")), **WEEK}),
     **_USER_FORWARD_RULES,
-    "custom_forward_rules": A(O({
-        "action": S(enum=(FWD, VM, RING, HANG)), "number": S(), "caller_id": S(),
-        "type": S(enum=("ALL_HOURS", "SPECIFIC_HOURS", "OUTSIDE_SPECIFIC_HOURS")), "hours": O(WEEK),
+    "custom_forward_rules": Arr(Obj({
+        "action": Str(enum=(FWD, VM, RING, HANG)), "number": Str(), "caller_id": Str(),
+        "type": Str(enum=("ALL_HOURS", "SPECIFIC_HOURS", "OUTSIDE_SPECIFIC_HOURS")), "hours": Obj(WEEK),
     })),
-    "voicemail_prompt": S(), "enable_voicemail_pin": B(True), "voicemail_pin": S(6, 10),
-    "enable_voicemail_notify": B(False),
-    "voicemail_play_datetime": S(enum=("DISABLE", "12_HOUR_CLOCK", "24_HOUR_CLOCK")),
-    "interface": S(enum=INTERFACES), "preferred_transport": S(enum=TRANSPORTS),
-    "blfs": A(O({"key": S(), "value": S(), "first_name": S(), "last_name": S()})),
+    "voicemail_prompt": Str(), "enable_voicemail_pin": Bool(True), "voicemail_pin": Str(6, 10),
+    "enable_voicemail_notify": Bool(False),
+    "voicemail_play_datetime": Str(enum=("DISABLE", "12_HOUR_CLOCK", "24_HOUR_CLOCK")),
+    "interface": Str(enum=INTERFACES), "preferred_transport": Str(enum=TRANSPORTS),
+    "blfs": Arr(Obj({"key": Str(), "value": Str(), "first_name": Str(), "last_name": Str()})),
 }, required=("name", "password", "email", "display_name", "role", "extension_number", "extension_password",
              "voicemail_pin"))
 # Fields only POST /users sets; each of the last four has its own endpoint.
 USER_CREATE_ONLY = ("name", "extension_number", "password", "extension_password", "role")
 USER_UPDATE = pick(USER_CREATE, set(USER_CREATE["properties"]) - set(USER_CREATE_ONLY))
-USER_PASSWORD = O({"password": S()})
-USER_ROLE = O({"role": S(1, 64)})
+USER_PASSWORD = Obj({"password": Str()})
+USER_ROLE = Obj({"role": Str(1, 64)})
 
 # -- user phones ------------------------------------------------------------
-USER_PHONE_CREATE = O({
-    "mac": S(), "filename": S(), "vendor": S(), "model": S(), "password": S(), "language": S(enum=LANGUAGES),
-    "transfer": S(enum=("BLIND", "ATTENDED", "NEW_CALL"), default="BLIND"), "timezone": S(),
-    "ringtone": S(), "queue_ringtone": S(), "external_ringtone": S(), "date_format": S(), "time_format": S(),
-    "powerled": S(), "backlight": S(), "screensaver": S(), "rps": B(), "https": B(), "codecs": A(S()),
-    "enable_lldp": B(False), "enable_vlan_wan_port": B(False), "wan_port_id": I(1, 4094),
-    "wan_port_priority": I(0, 7), "enable_vlan_pc_port": B(False), "pc_port_id": I(1, 4094),
-    "pc_port_priority": I(0, 7), "interface": S(enum=INTERFACES), "preferred_transport": S(enum=TRANSPORTS),
-    "serial_number": S(), "door_password1": S(4, 8), "door_password2": S(4, 8),
+USER_PHONE_CREATE = Obj({
+    "mac": Str(), "filename": Str(), "vendor": Str(), "model": Str(), "password": Str(), "language": Str(enum=LANGUAGES),
+    "transfer": Str(enum=("BLIND", "ATTENDED", "NEW_CALL"), default="BLIND"), "timezone": Str(),
+    "ringtone": Str(), "queue_ringtone": Str(), "external_ringtone": Str(), "date_format": Str(), "time_format": Str(),
+    "powerled": Str(), "backlight": Str(), "screensaver": Str(), "rps": Bool(), "https": Bool(), "codecs": Arr(Str()),
+    "enable_lldp": Bool(False), "enable_vlan_wan_port": Bool(False), "wan_port_id": Int(1, 4094),
+    "wan_port_priority": Int(0, 7), "enable_vlan_pc_port": Bool(False), "pc_port_id": Int(1, 4094),
+    "pc_port_priority": Int(0, 7), "interface": Str(enum=INTERFACES), "preferred_transport": Str(enum=TRANSPORTS),
+    "serial_number": Str(), "door_password1": Str(4, 8), "door_password2": Str(4, 8),
 }, required=("mac", "filename", "vendor", "model", "password", "language", "transfer", "timezone", "codecs",
              "interface", "preferred_transport"))
 USER_PHONE_CREATE_ONLY = ("mac", "filename", "vendor", "model")
 USER_PHONE_UPDATE = pick(USER_PHONE_CREATE, set(USER_PHONE_CREATE["properties"]) - set(USER_PHONE_CREATE_ONLY))
 
 # -- phone templates --------------------------------------------------------
-TEMPLATE_CREATE = O({"filename": S(), "content": S()})
-TEMPLATE_UPDATE = O({"content": S()})
+TEMPLATE_CREATE = Obj({"filename": Str(), "content": Str()})
+TEMPLATE_UPDATE = Obj({"content": Str()})
 
 # -- ring groups ------------------------------------------------------------
 _RG_RULE = forward_rule(FWD, VM, "REPEAT", HANG)
-RING_GROUP_CREATE = O({
-    "name": S(1, 64), "extension_number": EXTENSION_NUMBER, "ring_time": I(0, fmt="int32", default=20),
-    "ring_strategy": S(enum=RING_STRATEGIES), "skip_busy_member": B(), "enable_paid": B(False),
-    "enable_prid": B(False), "extension_number_as_to_header": B(False),
+RING_GROUP_CREATE = Obj({
+    "name": Str(1, 64), "extension_number": EXTENSION_NUMBER, "ring_time": Int(0, fmt="int32", default=20),
+    "ring_strategy": Str(enum=RING_STRATEGIES), "skip_busy_member": Bool(), "enable_paid": Bool(False),
+    "enable_prid": Bool(False), "extension_number_as_to_header": Bool(False),
     "no_answer_forward_rule": _RG_RULE, "night_mode_forward_rule": _RG_RULE,
     "outbound_caller_ids": caller_ids(preferred=False),
 })
 RING_GROUP_CREATE_ONLY = ("extension_number",)
 RING_GROUP_UPDATE = pick(RING_GROUP_CREATE, set(RING_GROUP_CREATE["properties"]) - set(RING_GROUP_CREATE_ONLY))
-RING_GROUP_AGENTS = O({"items": A(O({
-    "extension_number": EXTENSION_NUMBER, "display_name": S(max_length=1024),
-    "skill_level": I(1, 100, fmt="int32", default=1),
+RING_GROUP_AGENTS = Obj({"items": Arr(Obj({
+    "extension_number": EXTENSION_NUMBER, "display_name": Str(max_length=1024),
+    "skill_level": Int(1, 100, fmt="int32", default=1),
 }))})
 
 # -- providers (trunks) -----------------------------------------------------
@@ -228,12 +228,12 @@ _HEADER_SOURCES = (
     "REMOTE_PARTY_ID_CALLING_PARTY_DISPLAY_NAME", "REMOTE_PARTY_ID_CALLING_PARTY_USER_PART",
     "P_ASSERTED_IDENTITY_DISPLAY_NAME", "P_ASSERTED_IDENTITY_USER_PART", "P_PREFERRED_IDENTIFY_DISPLAY_NAME",
     "P_PREFERRED_IDENTIFY_USER_PART", "P_CALLED_PARTY_ID_DISPLAY_NAME", "P_CALLED_PARTY_ID_USER_PART", "DEFAULT")
-_PRIVACY = S(enum=("DEFAULT", "NONE", "ID", "USER", "HEADER", "SESSION"))
-_USER_PART = O({"value": S(enum=(
+_PRIVACY = Str(enum=("DEFAULT", "NONE", "ID", "USER", "HEADER", "SESSION"))
+_USER_PART = Obj({"value": Str(enum=(
     "AUTH_ID", "CALLER_NUM", "CALLED_NUM", "CALLER_DISPLAY_NAME", "OUTBOUND_CALLER_ID", "ORIGINATOR_CALLER_ID",
-    "OUTBOUND_CALLER_ID_AND_ORIGINATOR_CALLER_ID", "ANONYMOUS", "DEFAULT", "CUSTOM")), "custom_value": S()})
-_HOST_PART = O({"value": S(enum=("TRUNK_HOST_PORT", "OUT_HOST_PORT", "CONTACT_URI", "SIP_DOMAIN", "DEFAULT",
-                                 "CUSTOM")), "custom_value": S()})
+    "OUTBOUND_CALLER_ID_AND_ORIGINATOR_CALLER_ID", "ANONYMOUS", "DEFAULT", "CUSTOM")), "custom_value": Str()})
+_HOST_PART = Obj({"value": Str(enum=(
+    "TRUNK_HOST_PORT", "OUT_HOST_PORT", "CONTACT_URI", "SIP_DOMAIN", "DEFAULT", "CUSTOM")), "custom_value": Str()})
 _OUTBOUND = {}
 for _header, _parts in (("request_line_uri", ("user", "host")), ("contact", ("user", "host")),
                         ("to", ("display_name", "user", "host")), ("from", ("display_name", "user", "host")),
@@ -247,23 +247,23 @@ for _header, _parts in (("request_line_uri", ("user", "host")), ("contact", ("us
         _OUTBOUND[_key] = _HOST_PART if _part == "host" else _USER_PART
 _OUTBOUND["privacy_types_supported"] = _PRIVACY
 
-PROVIDER_CREATE = O({
-    "name": S(1, 64), "enabled": B(True), "brand": S(1, 64),
-    "auth_mode": S(enum=("IP_AUTH", "REGISTER_AUTH", "ACCEPT_REGISTER", "TEAMS", "WHATS_APP")),
-    "transport": S(enum=TRANSPORTS), "hostname": S(), "port": I(0, 65535, fmt="int32"),
-    "auth_id": S(max_length=64), "username": S(max_length=64), "password": S(), "registration": B(True),
-    "register_interval": I(0, fmt="int32", default=600), "outbound_server": S(),
-    "outbound_server_port": I(0, 65535, fmt="int32"), "inlan": B(False), "single_via_header": B(True),
-    "rewrite_via_ip": B(True), "verify_port": B(True), "keep_alive": B(True), "concurrency": I(0, fmt="int32"),
-    "keep_alive_interval": I(0, fmt="int32", default=360), "additional_ips": S(), "adjust_sdp_direction": B(True),
-    "remove_srtp_info": B(True), "stir_shaken_signature_required": B(False), "did_numbers": S(),
-    "inbound_parameters": O({
-        "caller_num": S(enum=_HEADER_SOURCES), "caller_display_name": S(enum=_HEADER_SOURCES),
-        "called_num": S(enum=_HEADER_SOURCES), "privacy_types_supported": _PRIVACY,
-        "enable_stir_shaken_validation": B(False), "pai_header_parameter_name": S(default="verstat"),
-        "drop_calls_with_verification_status": A(S()), "pass_api_header_to_uad": B(False),
+PROVIDER_CREATE = Obj({
+    "name": Str(1, 64), "enabled": Bool(True), "brand": Str(1, 64),
+    "auth_mode": Str(enum=("IP_AUTH", "REGISTER_AUTH", "ACCEPT_REGISTER", "TEAMS", "WHATS_APP")),
+    "transport": Str(enum=TRANSPORTS), "hostname": Str(), "port": Int(0, 65535, fmt="int32"),
+    "auth_id": Str(max_length=64), "username": Str(max_length=64), "password": Str(), "registration": Bool(True),
+    "register_interval": Int(0, fmt="int32", default=600), "outbound_server": Str(),
+    "outbound_server_port": Int(0, 65535, fmt="int32"), "inlan": Bool(False), "single_via_header": Bool(True),
+    "rewrite_via_ip": Bool(True), "verify_port": Bool(True), "keep_alive": Bool(True), "concurrency": Int(0, fmt="int32"),
+    "keep_alive_interval": Int(0, fmt="int32", default=360), "additional_ips": Str(), "adjust_sdp_direction": Bool(True),
+    "remove_srtp_info": Bool(True), "stir_shaken_signature_required": Bool(False), "did_numbers": Str(),
+    "inbound_parameters": Obj({
+        "caller_num": Str(enum=_HEADER_SOURCES), "caller_display_name": Str(enum=_HEADER_SOURCES),
+        "called_num": Str(enum=_HEADER_SOURCES), "privacy_types_supported": _PRIVACY,
+        "enable_stir_shaken_validation": Bool(False), "pai_header_parameter_name": Str(default="verstat"),
+        "drop_calls_with_verification_status": Arr(Str()), "pass_api_header_to_uad": Bool(False),
     }),
-    "outbound_parameters": O(_OUTBOUND),
+    "outbound_parameters": Obj(_OUTBOUND),
 }, required=("name", "transport", "hostname", "port", "outbound_server", "outbound_server_port", "concurrency"))
 PROVIDER_CREATE_ONLY = ("brand", "auth_mode")
 PROVIDER_UPDATE = pick(PROVIDER_CREATE, set(PROVIDER_CREATE["properties"]) - set(PROVIDER_CREATE_ONLY))

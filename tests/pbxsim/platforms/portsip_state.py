@@ -226,7 +226,7 @@ class State:
         return doc
 
     def expire_tokens(self, token=None):
-        names = [token] if token else [k for k, _ in self.store.items(TOKENS)]
+        names = [token] if token else [item[0] for item in self.store.items(TOKENS)]
         count = 0
         for name in names:
             doc = self.store.get(TOKENS, name)
@@ -373,7 +373,7 @@ class State:
 
     def set_user_secret(self, tenant_id, user_id, field, body):
         doc = dict(self.user(tenant_id, user_id))
-        check(schema.O(schema.USER_PASSWORD["properties"], required=("password",)), body)
+        check(schema.Obj(schema.USER_PASSWORD["properties"], required=("password",)), body)
         if body["password"] == "":
             raise invalid("password must not be empty")
         doc[field] = body["password"]
@@ -381,7 +381,7 @@ class State:
 
     def set_user_role(self, tenant_id, user_id, body):
         doc = dict(self.user(tenant_id, user_id))
-        check(schema.O(schema.USER_ROLE["properties"], required=("role",)), body)
+        check(schema.Obj(schema.USER_ROLE["properties"], required=("role",)), body)
         self._check_role(body["role"])
         doc["role"] = body["role"]
         self.store.put(self.coll(tenant_id, "users"), user_id, doc)
