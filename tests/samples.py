@@ -1,16 +1,15 @@
 """Valid sample objects per platform, shared by the integration tests, the
 benchmark and the demo."""
 
-# Options each platform's extension sample uses (what its API can hold).
-NAMES = ("sipxcom", "ipcortex", "portsip")
 
 
 def ext(platform, number, **over):
     """A valid extension for the platform, with the options it supports."""
     item = {"number": str(number), "email": "user%s@acme.example" % number}
+    if platform == "sipxcom":
+        item.update(first_name="Ann", last_name="Lee %s" % number)
     if platform in ("sipxcom", "portsip"):
-        item.update(first_name="Ann", last_name="Lee %s" % number,
-                    sip_password="Sip-%s-s3cret" % number, web_password="Web-%s-s3cret" % number)
+        item.update(sip_password="Sip-%s-s3cret" % number, web_password="Web-%s-s3cret" % number)
     if platform in ("ipcortex", "portsip"):
         item["name"] = "User %s" % number
     if platform == "portsip":

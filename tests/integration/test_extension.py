@@ -181,7 +181,7 @@ def test_portsip_refuses_weak_pin_before_writing(simulator):
     simulator.reset_stats()
     r = run_play(simulator.url, dict(CONNECTION["portsip"], tenant=TENANT), [
         task("pin", **ext("portsip", 601, voicemail_pin="123456")),
-        task("missing", number="602", first_name="No", last_name="Secrets", email="x@acme.example"),
+        task("missing", number="602", name="No Secrets", email="x@acme.example"),
     ])
     assert_failed(r, "pin", "voicemail_pin")
     assert_failed(r, "missing", "602")
