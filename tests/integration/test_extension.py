@@ -192,8 +192,10 @@ def test_bulk_failure_reports_what_was_applied(target):
     p = target.platform
     items = [ext(p, n) for n in (701, 702, 703)]
     # The second write of the run fails with an error the client must not retry.
-    # (IPCortex reads are POSTs too, and it creates in bulk: fail its second per-extension update.)
-    where = {"path": "/rest/dialplan/update"} if p == "ipcortex" else {"writes_only": True}
+    # IPCortex reads are POSTs too, and it creates in bulk: fail its second per-extension update.
+    # PortSIP's sign-in and tenant switch are POSTs: fail the second user create.
+    where = {"sipxcom": {"writes_only": True}, "ipcortex": {"path": "/rest/dialplan/update"},
+             "portsip": {"path": "/api/users", "method": "POST"}}[p]
     target.sim.faults(dict(where, kind="status", status=400, platform=p, skip=1,
                            body={"errors": [{"code": "VALIDATE_FAILED", "message": "injected"}]}))
     r = target.play([task("bulk", extensions=items)])
