@@ -71,7 +71,9 @@ options:
   tenant:
     description:
       - The company (IPCortex), tenant (PortSIP) or branch (sipXcom) the objects belong to.
-      - Without it, the platform's default scope is used (IPCortex company V(default), the logged-in PortSIP tenant, no sipXcom branch).
+      - "sipXcom: the branch (it must exist); without it, users of every branch. IPCortex: the company
+        (default V(default)). PortSIP: the tenant's name or SIP domain; required when logging in as the system
+        administrator, who enters the tenant; a tenant administrator gives the tenant's SIP domain."
       - If not set, the value of the E(PBX_TENANT) environment variable is used.
     type: str
 notes:

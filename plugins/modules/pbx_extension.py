@@ -14,7 +14,9 @@ version_added: 1.0.0
 description:
   - Creates, updates and removes extensions, one from the top-level options or many from O(extensions).
   - "An extension is found by its O(number): a sipXcom user whose user name is the number, an IPCortex
-    extension (C(virt_exten)) of the company O(tenant), a PortSIP user with that extension number."
+    ring-all extension (C(virt_exten)) of the company O(tenant), a PortSIP user with that extension number.
+    Other objects (sipXcom C(superadmin), IPCortex hunt groups and queues, the PortSIP account the module
+    logs in with) are never compared or purged."
   - Only the options you set are compared and written; everything else on the PBX is left alone.
     Secrets (O(voicemail_pin), O(sip_password), O(web_password)) cannot be read back, so they are
     written when the extension is created and afterwards only with O(update_password=always).
@@ -29,82 +31,95 @@ extends_documentation_fragment:
 options:
   number: &number
     description:
-      - The extension number; the natural key.
-      - sipXcom and PortSIP take digits only (PortSIP 3 to 64 of them); IPCortex also allows letters (for example V(400b)).
-      - Required unless O(extensions) is given.
+      - The extension number; the natural key. Required unless O(extensions) is given.
+      - "sipXcom: the user name, digits only. IPCortex: C(virt_exten), letters, digits, V(*) and V(#)
+        (for example V(400b)). PortSIP: C(extension_number), 3 to 64 digits."
     type: str
   name: &name
     description:
-      - Display name. sipXcom has no display name of its own and refuses this option; use O(first_name) and O(last_name).
-      - IPCortex allows letters, digits, dot, space, dash and underscore.
+      - Display name.
+      - "IPCortex: C(name), letters, digits, dot, space, dash and underscore. PortSIP: C(display_name), required to create."
+      - Not available on sipXcom, which has O(first_name) and O(last_name) instead.
     type: str
   first_name: &first_name
     description:
-      - First name (sipXcom and PortSIP).
+      - First name. sipXcom only (C(firstName)).
     type: str
   last_name: &last_name
     description:
-      - Last name (sipXcom and PortSIP).
+      - Last name. sipXcom only (C(lastName)).
     type: str
   email: &email
     description:
-      - E-mail address (voicemail notifications; PortSIP requires it on create).
+      - E-mail address.
+      - "sipXcom: the user profile's address, compared lower-cased as sipXcom stores it. IPCortex: the
+        fallback voicemail address. PortSIP: required to create."
     type: str
   enabled: &enabled
     description:
-      - Whether the extension can make and receive calls.
+      - Whether the extension is enabled. sipXcom (user profile) and PortSIP.
     type: bool
   voicemail: &voicemail
     description:
       - Whether the extension has a voicemail box.
+      - "sipXcom: the user permission C(permission/call-handling/Voicemail) (read with one extra request per
+        named extension, only when set). IPCortex: a mailbox named after the number."
     type: bool
   voicemail_pin: &voicemail_pin
     description:
-      - Voicemail PIN, digits only. PortSIP requires 6 to 10 digits without runs such as V(111) or V(123), and requires it on create.
-      - Write-only, see O(update_password).
+      - Voicemail PIN, digits only. Write-only, see O(update_password).
+      - "sipXcom: at least 4 digits. PortSIP: 6 to 10 digits without a run of three equal or consecutive
+        digits (such as V(111), V(123) or V(321)); required to create."
     type: str
   sip_password: &sip_password
     description:
-      - Password the phone registers with. PortSIP requires it on create.
-      - Write-only, see O(update_password).
+      - Password the phone registers with. Write-only, see O(update_password).
+      - "sipXcom: C(sipPassword). PortSIP: C(extension_password), required to create."
     type: str
   web_password: &web_password
     description:
-      - Password for the user portal (sipXcom user PIN, PortSIP portal password). PortSIP requires it on create.
-      - Write-only, see O(update_password).
+      - Password for the user portal. Write-only, see O(update_password).
+      - "sipXcom: the user's C(pintoken), sent as given. PortSIP: the portal C(password), required to create."
     type: str
   caller_id: &caller_id
     description:
       - Outbound caller ID number shown to external parties.
+      - "sipXcom: the user setting C(caller-alias/external-number). IPCortex: C(callerid), digits with an
+        optional leading V(+); a leading V(-) withholds the number by default."
     type: str
   aliases: &aliases
     description:
-      - Other names or numbers that reach this extension (sipXcom). Compared as a set; the list replaces the current aliases.
+      - sipXcom only. Other names or numbers that reach this user. Compared as a set; the list replaces the current aliases.
     type: list
     elements: str
   groups: &groups
     description:
-      - User groups the extension belongs to (sipXcom). Compared as a set; groups that do not exist are created.
-      - The extension is removed from groups not in the list.
+      - sipXcom only. User groups the user belongs to, compared as a set. Groups that do not exist are created;
+        the user leaves the groups the list does not name.
     type: list
     elements: str
   private: &private
     description:
-      - IPCortex only. A private extension is visible only inside its company (O(tenant)). Can only be set when the extension is created.
+      - IPCortex only. A private extension is visible only inside its company (O(tenant)).
+      - Fixed when the extension is created; changing it fails (delete the extension and create it again).
     type: bool
   login_name: &login_name
     description:
-      - PortSIP only. The portal login name; defaults to the extension number when the extension is created. Cannot be changed afterwards.
+      - PortSIP only. The portal login name (C(name)); defaults to the extension number when the extension is created.
+      - Fixed at creation; changing it fails.
     type: str
   role: &role
     description:
-      - PortSIP only. Role of the user, for example V(StandardUser) (the default on create), V(StandardInternationalUser), V(QueueManager) or V(Admin).
+      - PortSIP only. Role of the user, for example V(StandardUser) (the default on create),
+        V(StandardInternationalUser), V(QueueManager) or V(Admin).
     type: str
   api_fields: &api_fields
     description:
       - Fields of the platform's own API object that the options above do not cover, sent as they are.
       - Only the keys given are compared (nested dictionaries too). Names and values are the vendor's;
-        see the platform's API reference. Unknown fields are refused by the PBX.
+        fields that an option manages must be set with that option.
+      - "Examples: sipXcom V({\"userProfile\": {\"jobTitle\": \"CTO\"}}); IPCortex update columns such as
+        V({\"ring_time\": 20, \"phonebook\": 0}); PortSIP user fields such as V({\"department\": \"Sales\"})."
     type: dict
   extensions:
     description:
@@ -176,8 +191,6 @@ EXAMPLES = r"""
     - name: Create extension 101 with its secrets (written once, on create)
       pbxops.pbx.pbx_extension:
         number: "101"
-        first_name: Ann
-        last_name: Lee
         name: Ann Lee
         email: ann.lee@acme.example
         login_name: ann.lee
