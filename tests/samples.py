@@ -2,7 +2,6 @@
 benchmark and the demo."""
 
 
-
 def ext(platform, number, **over):
     """A valid extension for the platform, with the options it supports."""
     item = {"number": str(number), "email": "user%s@acme.example" % number}

@@ -188,12 +188,12 @@ def ms(value):
 
 
 def rate(phase):
-    done, _, seconds = phase[:3]
+    done, seconds = phase[0], phase[2]
     return done / seconds if seconds else 0.0
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     p.add_argument("--reads", type=int, default=2000, help="reads per platform")
     p.add_argument("--writes", type=int, default=1000, help="writes (creates) per platform")
     p.add_argument("--objects", type=int, default=20, help="objects created before the reads, so lists are not empty")
@@ -224,8 +224,8 @@ def bench(sim, names, args):
     if hasattr(os, "getloadavg"):
         print("load average before the run: %.2f on %d CPUs (other work on the machine lowers the figures)"
               % (os.getloadavg()[0], os.cpu_count()))
-    print("%-10s %7s %9s %7s %9s %7s   %s" % ("platform", "reads", "reads/s", "writes", "writes/s", "errors",
-                                             "simulator CPU ms per read / write"))
+    header = ("platform", "reads", "reads/s", "writes", "writes/s", "errors", "simulator CPU ms per read / write")
+    print("%-10s %7s %9s %7s %9s %7s   %s" % header)
     results, problems = {}, []
     for name in names:
         platform = PLATFORMS[name](sim.url, creds[name])
@@ -234,7 +234,7 @@ def bench(sim, names, args):
                 platform.setup(http)
                 platform.session(http)
                 # Untimed: something for the list reads to return.
-                if not all([platform.write(http, 10 ** 6 + i) for i in range(args.objects)]):
+                if not all(platform.write(http, 10 ** 6 + i) for i in range(args.objects)):
                     problems.append("%s: could not create the objects to read" % name)
         except (requests.RequestException, ValueError, KeyError) as exc:
             problems.append("%s: setup failed, skipped: %s" % (name, exc))
@@ -260,12 +260,13 @@ def bench(sim, names, args):
 
     overall_reads = tuple(sum(r[1][k] for r in results.values()) for k in range(3))
     overall_writes = tuple(sum(r[2][k] for r in results.values()) for k in range(3))
+    errors = overall_reads[1] + overall_writes[1]
     print("%-10s %7d %9.1f %7d %9.1f %7d" % ("overall", overall_reads[0], rate(overall_reads), overall_writes[0],
-                                              rate(overall_writes), overall_reads[1] + overall_writes[1]))
+                                             rate(overall_writes), errors))
 
     sim.restart()
     persisted = []
-    for name, (platform, _, writes) in results.items():
+    for name, (platform, unused_reads, writes) in results.items():
         try:
             with new_session(platform) as http:  # the PortSIP token is persisted state too
                 found = platform.count(http)

@@ -292,10 +292,11 @@ def test_no_secret_reaches_vvv_output(secret_simulator, platform):
     for name in ("sip_password", "web_password"):
         if platform == "ipcortex":
             item.pop(name, None)
+    bad_item = dict(item, number="12!" if platform == "ipcortex" else "1x")
     r = run_play(secret_simulator.url, conn, [
-        task("create", **item),
+        {"name": "create", MODULE: item},
         task("rewrite", update_password="always", extensions=[item]),
-        task("fail", **dict(item, number="12!" if platform == "ipcortex" else "1x")),
+        {"name": "fail", MODULE: bad_item},
     ], diff=True, verbosity=3)
     assert_ok(r, "create")
     assert_ok(r, "rewrite")

@@ -21,7 +21,7 @@ def baseline(sim, http, method, path):
 
 
 def statuses(sim, http, method, path, n):
-    return [http.request(method, sim.url + path, timeout=5).status_code for _ in range(n)]
+    return [http.request(method, sim.url + path, timeout=5).status_code for dummy in range(n)]
 
 
 def test_429_with_retry_after_for_next_n_requests_then_normal_service(sim, http):
