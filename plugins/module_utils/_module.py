@@ -123,14 +123,53 @@ def run_resource_module(kind):
         raise  # not reached: fail_json exits
 
     result = build_result(resource, params, engine, report, module._diff)
-    for warning in client.warnings:
-        module.warn(warning)
     failure = report["failure"]
     if failure is not None:
         result["msg"] = client.scrub(failure.msg)
         result.update(dict((k, v) for k, v in failure.details.items() if k in ("applied", "not_applied")))
+    _prepare_return(module, resource, result, client)
+    for warning in client.warnings:
+        module.warn(warning)
+    if failure is not None:
         module.fail_json(**result)
     module.exit_json(**result)
+
+
+NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+
+
+def _strings(value, out):
+    if isinstance(value, dict):
+        for item in value.values():
+            _strings(item, out)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _strings(item, out)
+    elif isinstance(value, str):
+        out.append(value)
+    return out
+
+
+def _prepare_return(module, resource, result, client):
+    """Mask secrets at the source, then let Ansible scan only for those that still occur.
+
+    Ansible masks every no_log value in every string of a result: with a bulk list
+    that is thousands of secrets times thousands of strings, the slowest part of
+    the run.  The result only ever holds masks (engine views, client.scrub), and the
+    invocation below masks every secret option, so a secret can reach the output
+    only by occurring in one of the result's strings; those found are kept for
+    Ansible's own masking, as a second line of defence.
+    """
+    secret_options = set(resource.secrets) | set(["password", "api_key"])
+    args = dict((k, NO_LOG_PLACEHOLDER if k in secret_options and v is not None else v)
+                for k, v in module.params.items())
+    if args.get(resource.plural) is not None:
+        args[resource.plural] = [
+            dict((k, NO_LOG_PLACEHOLDER if k in secret_options else v) for k, v in item.items() if v is not None)
+            for item in args[resource.plural]]
+    result["invocation"] = {"module_args": args}
+    blob = "\x00".join(_strings(result, []) + list(client.warnings))
+    module.no_log_values = set(v for v in module.no_log_values if "\x00" in v or v in blob)
 
 
 def check_options(driver, resource, items):
