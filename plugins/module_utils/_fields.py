@@ -19,8 +19,9 @@ MASK = "********"
 class Option:
     """One user-facing option of a resource.
 
-    compare: "exact" (after normalising by type), "set" (lists compared as
-    sets), "subset" (dicts: only the keys the user gave are compared).
+    compare: "exact" (after normalising by type), "nocase" (strings compared
+    case-insensitively), "set" (lists compared as sets), "subset" (dicts: only
+    the keys the user gave are compared).
     """
 
     def __init__(self, name, type="str", elements=None, secret=False, choices=None, compare=None):
@@ -63,6 +64,8 @@ class Option:
         if self.compare == "subset":
             return subset_equal(desired, current)
         desired, current = self.normalise(desired), self.normalise(current)
+        if self.compare == "nocase" and desired and current:
+            desired, current = desired.lower(), current.lower()
         if self.type == "str" and not desired and not current:
             return True  # "" and an absent value are the same to every PBX here
         if self.type == "list" and not desired and not current:
@@ -140,7 +143,7 @@ EXTENSION = Resource("extension", key="number", title="extension", options=[
     Option("name"),
     Option("first_name"),
     Option("last_name"),
-    Option("email"),
+    Option("email", compare="nocase"),  # PBXs store addresses in their own case (sipXcom lower-cases)
     Option("enabled", "bool"),
     Option("voicemail", "bool"),
     Option("voicemail_pin", secret=True),

@@ -16,8 +16,8 @@ userName is the number):
   are listed and purged, and new users are put in it; the branch must exist
   (sipXcom silently drops an unknown branch name), create it with pbx_tenant.
 - first_name, last_name: firstName, lastName.
-- email: userProfile.emailAddress. sipXcom stores it lower-cased, so it is
-  compared lower-cased.
+- email: userProfile.emailAddress. sipXcom stores it lower-cased; emails are
+  compared case-insensitively on every platform.
 - enabled: userProfile.enabled (true when a user is created without it).
 - sip_password: sipPassword. voicemail_pin: voicemailPin (digits; sipXcom only
   returns a hash of it). web_password: pintoken, the user's web/portal login.
@@ -119,8 +119,6 @@ class SipxcomDriver(Driver):
         for alias in item.get("aliases") or []:
             if not str(alias).strip() or " " in str(alias).strip():
                 raise PbxError("extension %s: alias %r is not a valid SIP user name" % (number, alias))
-        if item.get("email") is not None:
-            item["email"] = str(item["email"]).strip().lower()  # what sipXcom stores
         extra = sorted(set(item.get("api_fields") or {}) - USER_KEYS)
         if extra:
             raise PbxError("extension %s: api_fields %s are not fields of sipXcom's /api/users (known: %s)"

@@ -56,3 +56,9 @@ def test_argument_spec_marks_secrets_no_log():
     spec = EXTENSION.option_spec()
     assert {k for k, v in spec.items() if v.get("no_log")} == {"voicemail_pin", "sip_password", "web_password"}
     assert spec["aliases"] == {"type": "list", "elements": "str"}
+
+
+def test_emails_compare_without_case():
+    email = EXTENSION.options["email"]
+    assert email.equal("Ann.Lee@Acme.Example", "ann.lee@acme.example")
+    assert not email.equal("ann@acme.example", "bob@acme.example")

@@ -5,6 +5,7 @@ import pytest
 import requests
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import Client, PbxApiError, PbxError
+from ansible_collections.pbxops.pbx.plugins.module_utils._fields import EXTENSION
 from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom import SipxcomDriver
 
 ADMIN = ("superadmin", "superadmin")
@@ -55,9 +56,15 @@ def test_validation(sim):
                         ({"number": "101", "api_fields": {"nickname": "x"}}, "nickname")):
         with pytest.raises(PbxError, match=words):
             d.validate("extension", item, None)
-    item = {"number": "101", "email": " Ann@ACME.example "}
-    d.validate("extension", item, None)
-    assert item["email"] == "ann@acme.example", "sipXcom stores e-mail addresses lower-cased"
+
+
+def test_mixed_case_email_is_stored_lower_cased_and_still_equal(sim):
+    d = driver(sim)
+    item = {"number": "101", "email": "Ann@ACME.example"}
+    d.create("extension", None, item)
+    current = d.get("extension", None, "101")
+    assert current["email"] == "ann@acme.example", "sipXcom stores e-mail addresses lower-cased"
+    assert EXTENSION.options["email"].equal(item["email"], current["email"]), "a rerun must not see a change"
 
 
 def test_update_keeps_aliases_and_the_rest_of_the_profile(sim):
