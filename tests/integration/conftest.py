@@ -2,15 +2,8 @@ import pytest
 
 from playbook import CONNECTION
 from samples import TENANT, TENANT_FIXTURE
-from simhelper import RunningSimulator
 
 PLATFORMS = ("sipxcom", "ipcortex", "portsip")
-
-
-@pytest.fixture(scope="session")
-def simulator():
-    with RunningSimulator() as sim:
-        yield sim
 
 
 @pytest.fixture(params=PLATFORMS)

@@ -2,32 +2,13 @@
 extensions, the exactly-one rule and every update column's range."""
 
 import pytest
-import requests
+
+from apis import failed, ipcortex_api, ok
 
 
 @pytest.fixture
 def api(sim):
-    key = sim.ops("GET", "config")["credentials"]["ipcortex"]["api_key"]
-    sim.fixtures("ipcortex", "companies", ["test", "acme"])
-
-    def call(verb, scope=None, values=None, columns=None):
-        body = {"type": "extension", "auth": {"type": "auth", "key": key}}
-        for name, part in (("scope", scope), ("values", values), ("columns", columns)):
-            if part is not None:
-                body[name] = part
-        r = requests.post("%s/rest/dialplan/%s" % (sim.url, verb), json=body, timeout=5)
-        assert r.status_code == 200
-        return r.json()
-    return call
-
-
-def ok(answer):
-    assert answer["result"] == "success", answer
-    return answer
-
-
-def failed(answer, message):
-    assert answer == {"result": "fail", "message": message}
+    return ipcortex_api(sim, "extension")
 
 
 def full(api, scoped, *columns):

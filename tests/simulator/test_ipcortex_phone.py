@@ -2,35 +2,15 @@
 user links (phones, extensions, ring groups)."""
 
 import pytest
-import requests
+
+from apis import failed, ipcortex_api, ok
 
 MAC = "0004f2a1b2c3"
 
 
 @pytest.fixture
 def api(sim):
-    key = sim.ops("GET", "config")["credentials"]["ipcortex"]["api_key"]
-    sim.fixtures("ipcortex", "companies", ["test", "acme"])
-
-    def call(verb, scope=None, values=None, type="phone", auth=None):
-        body = {"type": type, "auth": auth or {"type": "auth", "key": key}}
-        if scope is not None:
-            body["scope"] = scope
-        if values is not None:
-            body["values"] = values
-        r = requests.post("%s/rest/dialplan/%s/" % (sim.url, verb), json=body, timeout=5)
-        assert r.status_code == 200
-        return r.json()
-    return call
-
-
-def ok(answer):
-    assert answer["result"] == "success", answer
-    return answer
-
-
-def failed(answer, message):
-    assert answer == {"result": "fail", "message": message}
+    return ipcortex_api(sim, "phone")
 
 
 def rows(api, mac=MAC, **scope):

@@ -6,30 +6,16 @@ import xml.etree.ElementTree as ET
 import pytest
 import requests
 
-ADMIN = ("superadmin", "superadmin")
+from apis import JSON, SipxcomApi
+from apis import SIPXCOM_ADMIN as ADMIN
+
 REALM = "pbxsim.example.com"  # Config.sipxcom_realm, what the simulator under test runs with
-JSON = {"Accept": "application/json"}
 XML = {"Accept": "application/xml"}
-
-
-class Api:
-    def __init__(self, sim, auth=ADMIN):
-        self.base = sim.url + "/sipxconfig"
-        self.auth = auth
-
-    def __call__(self, method, path, **kw):
-        kw.setdefault("auth", self.auth)
-        return requests.request(method, self.base + path, timeout=10, **kw)
-
-    def create(self, path, body):
-        r = self("POST", path, json=body, headers=JSON)
-        assert r.status_code == 200, r.text
-        return int(r.text)
 
 
 @pytest.fixture
 def api(sim):
-    return Api(sim)
+    return SipxcomApi(sim)
 
 
 def user_body(name="201", **over):

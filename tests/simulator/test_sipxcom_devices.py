@@ -5,31 +5,15 @@ import json
 import os
 
 import pytest
-import requests
 
-ADMIN = ("superadmin", "superadmin")
-JSON = {"Accept": "application/json"}
+from apis import JSON, SipxcomApi
 MODELS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "pbxsim", "data",
                       "sipxcom-models.json")
 
 
-class Api:
-    def __init__(self, sim):
-        self.base = sim.url + "/sipxconfig"
-
-    def __call__(self, method, path, **kw):
-        kw.setdefault("auth", ADMIN)
-        return requests.request(method, self.base + path, timeout=10, **kw)
-
-    def create(self, path, body):
-        r = self("POST", path, json=body, headers=JSON)
-        assert r.status_code == 200, r.text
-        return int(r.text)
-
-
 @pytest.fixture
 def api(sim):
-    return Api(sim)
+    return SipxcomApi(sim)
 
 
 def phone(serial="0004f2ae4838", model="acmePhoneStandard", **over):
