@@ -37,10 +37,10 @@ class RunningSimulator:
         self.url = "%s://127.0.0.1:%d" % (scheme, self.port)
         self.ca_path = os.path.join(self.tmp, "tls", "cert.pem") if tls else None
         self.http = requests.Session()
-        # Otherwise REQUESTS_CA_BUNDLE (set on many CI hosts) overrides verify=False, and proxies apply.
+        # REQUESTS_CA_BUNDLE (set on many CI hosts) would override verify, and proxies would apply.
         self.http.trust_env = False
         if tls:
-            self.http.verify = False
+            self.http.verify = self.ca_path  # written by the simulator when it starts
 
     def start(self, timeout=30):
         cmd = [sys.executable, "-m", "pbxsim", "--port", str(self.port), "--db", self.db]
@@ -57,10 +57,12 @@ class RunningSimulator:
             if self.proc.poll() is not None:
                 raise RuntimeError("simulator exited early:\n" + open(self.log_path).read())
             try:
-                if self.http.get(self.url + "/_sim/health", timeout=1).ok:
+                if (not self.tls or os.path.exists(self.ca_path)) and \
+                        self.http.get(self.url + "/_sim/health", timeout=1).ok:
                     return self
             except requests.RequestException:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         self.stop()
         raise RuntimeError("simulator did not start in %ss:\n%s" % (timeout, open(self.log_path).read()))
 

@@ -25,6 +25,10 @@ def parse_args(argv=None):
     p.add_argument("--ipcortex-api-key", default=Config.ipcortex_api_key)
     p.add_argument("--portsip-credentials", default="admin:admin", metavar="USER:PASSWORD")
     p.add_argument("--portsip-token-ttl", type=int, default=3600, help="seconds a PortSIP access token lives")
+    p.add_argument("--portsip-version", default=Config.portsip_version,
+                   help="PortSIP release to behave as (e.g. 22.1: no /api/auth/* endpoints)")
+    p.add_argument("--portsip-lenient-language", action="store_true",
+                   help="accept phone languages in any case (\"English\"), as PortSIP's own bulk-import example sends")
     p.add_argument("--log-level", default="warning")
     return p.parse_args(argv)
 
@@ -47,6 +51,8 @@ def main(argv=None):
         ipcortex_api_key=args.ipcortex_api_key,
         portsip_admin=_pair(args.portsip_credentials),
         portsip_token_ttl=args.portsip_token_ttl,
+        portsip_version=args.portsip_version,
+        extra={"portsip_lenient_language": True} if args.portsip_lenient_language else {},
     )
     app = create_app(args.db, config)
     ssl = {}
