@@ -91,7 +91,7 @@ class Engine:
         """(before, after) of the managed fields, secrets masked."""
         res = self.resource
         if step.action == "delete":
-            return res.public(step.current), {}
+            return self._known(step.current), {}
         if step.action == "create":
             return {}, res.public(step.item)
         if step.current is None:  # absent and already gone
@@ -106,6 +106,13 @@ class Engine:
             after[name] = MASK if name in res.secrets else value
         return before, after
 
+    def _known(self, current):
+        """A PBX object in the options' terms. The raw API object behind api_fields is left
+        out: it is the vendor's whole record, and some vendors return secrets in clear."""
+        obj = self.resource.public(current)
+        obj.pop("api_fields", None)
+        return obj
+
     def result_object(self, step):
         """The object as it is (or, in check mode, would be) after the step."""
         res = self.resource
@@ -113,8 +120,7 @@ class Engine:
             return {}
         if step.action == "create":
             return res.public(step.item)
-        obj = res.public(step.current)
-        obj.pop("api_fields", None)
+        obj = self._known(step.current)
         for name, value in step.changes.items():
             obj[name] = MASK if name in res.secrets else value
         return obj
@@ -160,9 +166,7 @@ class Engine:
                 if step.action == "delete":
                     item = dict(item, state="absent")
                 redo = self._step(item, fresh)
-                if redo.action == "none" or (redo.action == "update" and step.action == "update"
-                                             and set(redo.changes) <= set(self.resource.secrets)
-                                             and self.update_password != "always"):
+                if redo.action == "none":
                     return
                 step.action, step.current, step.changes = redo.action, redo.current, redo.changes
 

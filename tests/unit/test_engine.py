@@ -139,3 +139,11 @@ def test_doubtful_writes_give_up_after_retries():
 def test_unsupported_kind_names_the_platform():
     with pytest.raises(PbxError, match="memory"):
         MemoryDriver().supported_options("erl")
+
+
+def test_removal_diffs_leave_out_the_raw_vendor_record():
+    raw = {"userName": "1", "sipPassword": "clear-text-secret"}
+    d = MemoryDriver([{"number": "1", "email": "a@x", "api_fields": raw}, {"number": "2", "api_fields": raw}])
+    report = engine(d, purge=True).run([item("1", state="absent")])
+    assert [o["before"] for o in report["objects"]] == [{"number": "1", "email": "a@x"}, {"number": "2"}]
+    assert "clear-text-secret" not in repr(report["diff"])
