@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
+from ansible_collections.pbxops.pbx.plugins.module_utils._fields import RESOURCES
 
 
 class Driver:
@@ -62,7 +63,7 @@ class Driver:
     def get(self, kind, tenant, key):
         """One object by natural key, normalised, or None (used to re-read after a doubtful write)."""
         for obj in self.list(kind, tenant):
-            if obj.get(self.key_option(kind)) == key:
+            if obj.get(RESOURCES[kind].key) == key:
                 return obj
         return None
 
@@ -88,10 +89,6 @@ class Driver:
         raise NotImplementedError
 
     # -- helpers -------------------------------------------------------------------
-    def key_option(self, kind):
-        from ansible_collections.pbxops.pbx.plugins.module_utils._fields import RESOURCES
-        return RESOURCES[kind].key
-
     def call(self, method, path, **kwargs):
         """Request a path below this platform's prefix."""
         return self.client.request(method, self.prefix + path, **kwargs)

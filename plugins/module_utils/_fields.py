@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import re
 
-MASK = "********"
+from ansible_collections.pbxops.pbx.plugins.module_utils._client import MASK
 
 
 class Option:

@@ -55,14 +55,11 @@ def desired_items(resource, params):
     """The objects the task asks for: only options the user set, keys normalised, duplicates refused."""
     plural = resource.plural
     if params.get(plural) is not None:
-        raw = params[plural]
-        where = "%s[%%d]" % plural
+        entries = [("%s[%d]" % (plural, index), entry) for index, entry in enumerate(params[plural])]
     else:
-        raw = [dict((name, params.get(name)) for name in resource.options)]
-        where = "%s"
+        entries = [("the task", dict((name, params.get(name)) for name in resource.options))]
     items, seen = [], {}
-    for index, entry in enumerate(raw):
-        label = where % index if "%d" in where else "the task"
+    for label, entry in entries:
         item = dict((k, v) for k, v in entry.items() if v is not None and (k in resource.options or k == "state"))
         item.setdefault("state", params["state"])
         if item.get(resource.key) is None:
@@ -78,13 +75,6 @@ def desired_items(resource, params):
         seen[key] = label
         items.append(item)
     return items
-
-
-def _secrets(params, resource):
-    values = [params.get("password"), params.get("api_key")]
-    for item in params.get(resource.plural) or [params]:
-        values.extend(item.get(name) for name in resource.secrets)
-    return [str(v) for v in values if v]
 
 
 def run_resource_module(kind):
@@ -108,7 +98,7 @@ def run_resource_module(kind):
     try:
         items = desired_items(resource, params)
         client = Client(params["url"], validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-                        timeout=params["timeout"], retries=params["retries"], secrets=_secrets(params, resource))
+                        timeout=params["timeout"], retries=params["retries"], secrets=list(module.no_log_values))
         driver = DRIVERS[params["platform"]](client, params)
         check_options(driver, resource, items)
         for item in items:
