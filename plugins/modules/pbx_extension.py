@@ -249,6 +249,19 @@ EXAMPLES = r"""
       - number: "202"
         sip_password: "{{ vault_new_sip_202 }}"
 
+- name: Disable a PortSIP extension on a lab PBX with a self-signed certificate, with patient retries
+  pbxops.pbx.pbx_extension:
+    platform: portsip
+    url: https://lab-pbx.example.com:8887
+    username: admin
+    password: "{{ vault_lab_password }}"
+    tenant: acme.lab.example.com
+    validate_certs: false
+    timeout: 60
+    retries: 5
+    number: "101"
+    enabled: false
+
 - name: Remove an extension
   pbxops.pbx.pbx_extension:
     platform: ipcortex
