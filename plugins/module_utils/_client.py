@@ -18,6 +18,8 @@ import os
 import time
 import traceback
 
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
 REQUESTS_IMPORT_ERROR = None
 try:
     import requests
@@ -31,6 +33,12 @@ RETRY_STATUSES = (429, 502, 503, 504)
 # A 429 means the server refused the request before doing anything with it.
 NOT_PROCESSED_STATUSES = (429,)
 MAX_RETRY_AFTER = 60.0
+# The first path segment of each platform's API: a url that already holds one was copied
+# from the API documentation and would double it.
+API_PATHS = ("sipxconfig", "rest", "api")
+# What OpenSSL says when the other end does not speak TLS at all (a plain-HTTP port).
+NOT_TLS = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure", "packet length too long",
+           "unknown protocol", "http request")
 
 
 class PbxError(Exception):
@@ -87,6 +95,39 @@ def _never_sent(exc):
                                              "nodename nor servname", "No route to host"))
 
 
+def check_url(url, prefix):
+    """The base url as the client uses it; PbxError for a url the user must change."""
+    text = (url or "").strip()
+    if not text:
+        raise PbxError("url is empty: give the PBX's address, for example https://pbx.example.com:8887")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise PbxError("url %r has no scheme and host: write it as https://host[:port] (scheme, host and port only; "
+                       "%s is added by the collection)" % (text, prefix or "the API path"))
+    if parts.query or parts.fragment:
+        raise PbxError("url %r must not have a query or fragment: give scheme, host and port only" % text)
+    if "@" in parts.netloc:
+        raise PbxError("url must not carry credentials: use the username and password options instead")
+    path = parts.path.rstrip("/")
+    first = path.lstrip("/").split("/")[0]
+    if first in API_PATHS:
+        base = "%s://%s" % (parts.scheme, parts.netloc)
+        raise PbxError("url %r includes the API path %r: give scheme, host and port only (url: %s); the collection "
+                       "adds %s itself" % (text, path, base, prefix or "the API path"))
+    try:
+        parts.port  # pylint: disable=pointless-statement
+    except ValueError:
+        raise PbxError("url %r has an invalid port" % text)
+    # Any other path is kept: the path of a reverse proxy in front of the PBX.
+    return "%s://%s%s" % (parts.scheme, parts.netloc, path)
+
+
+def check_ca_path(ca_path):
+    if ca_path and not os.path.exists(ca_path):
+        raise PbxError("ca_path %s does not exist: give the PEM file of the CA certificate that signed the PBX's "
+                       "certificate (or a directory of them)" % ca_path)
+
+
 class Client:
     """Talks HTTP to one PBX for one module run.
 
@@ -98,6 +139,11 @@ class Client:
     def __init__(self, base_url, validate_certs=True, ca_path=None, timeout=30, retries=3, secrets=(),
                  describe_error=None, sleep=time.sleep):
         self.base_url = base_url.rstrip("/")
+        parts = urlsplit(self.base_url)
+        self.host = parts.netloc
+        self.scheme = parts.scheme
+        # Messages name the path as the PBX saw it (with a reverse proxy's prefix).
+        self.base_path = parts.path.rstrip("/")
         self.timeout = timeout
         self.retries = max(0, int(retries))
         self.secrets = [s for s in secrets if s]
@@ -145,8 +191,12 @@ class Client:
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "OPTIONS")
         url = self.base_url + path
+        path = self.base_path + path
         kwargs.setdefault("timeout", self.timeout)
         kwargs.setdefault("verify", self.verify)
+        # Never follow a redirect: requests turns a redirected POST into a GET that "succeeds",
+        # and a redirect may point at another host, which must not get our credentials.
+        kwargs["allow_redirects"] = False
         reauthenticated = False
         attempt = 0
         while True:
@@ -154,10 +204,7 @@ class Client:
             try:
                 response = self.session.request(method, url, **kwargs)
             except rexc.SSLError as exc:
-                raise PbxError(self.scrub(
-                    "%s %s: TLS verification failed (%s). Give the PBX's CA certificate with ca_path, "
-                    "or set validate_certs: false for a PBX with a self-signed certificate you trust."
-                    % (method, path, _short(exc))))
+                raise PbxError(self.scrub(self._tls_problem(method, path, exc)))
             except (rexc.ConnectionError, rexc.Timeout) as exc:
                 sent = not _never_sent(exc)
                 if attempt < self.retries and (idempotent or not sent):
@@ -168,8 +215,13 @@ class Client:
                 msg = self.scrub("%s %s: cannot reach the PBX at %s (%s)" % (method, path, self.base_url, what))
                 if sent and not idempotent:
                     raise AmbiguousWrite(msg + "; the PBX may or may not have applied the write")
-                raise PbxError(msg + ". Check url, the network and that the PBX is running.")
+                raise PbxError(msg + self._unreachable_hint(exc))
+            except rexc.RequestException as exc:
+                raise PbxError(self.scrub("%s %s: %s. Check url (scheme, host and port of the PBX)."
+                                          % (method, path, _short(exc))))
             status = response.status_code
+            if 300 <= status < 400:
+                raise PbxError(self.scrub(self._redirect_problem(method, path, response)))
             if status == 401 and self.reauthenticate is not None and not reauthenticated:
                 reauthenticated = True
                 self.reauthenticate()
@@ -185,6 +237,36 @@ class Client:
             if (ok is not None and status not in ok) or (ok is None and not 200 <= status < 300):
                 raise PbxApiError(method, path, status, self.scrub(self._vendor_message(response)))
             return response
+
+    def _tls_problem(self, method, path, exc):
+        text = str(exc)
+        if any(marker in text for marker in NOT_TLS):
+            return ("%s %s: %s does not answer TLS (%s). Is it a plain-HTTP port? Use http:// in url for a plain-HTTP "
+                    "port, or the PBX's HTTPS port." % (method, path, self.host, _short(exc)))
+        if "hostname" in text.lower() and "match" in text.lower():
+            return ("%s %s: the PBX's certificate is not valid for %s (%s). Use the host name the certificate "
+                    "names in url." % (method, path, self.host, _short(exc)))
+        return ("%s %s: TLS verification failed (%s). Give the PBX's CA certificate with ca_path, or set "
+                "validate_certs: false for a PBX with a self-signed certificate you trust." % (method, path, _short(exc)))
+
+    def _unreachable_hint(self, exc):
+        text = repr(exc)
+        if self.scheme == "http" and any(m in text for m in ("RemoteDisconnected", "Connection reset", "BadStatusLine",
+                                                               "Connection aborted")):
+            return (". The PBX closed the connection without answering: if this port serves HTTPS, use https:// "
+                    "in url.")
+        return ". Check url, the network and that the PBX is running."
+
+    def _redirect_problem(self, method, path, response):
+        location = response.headers.get("Location") or "(no Location header)"
+        target = urlsplit(location)
+        text = "%s %s: the PBX answered HTTP %s, a redirect to %s; pbxops.pbx never follows redirects" % (
+            method, path, response.status_code, location)
+        if target.netloc and target.netloc.split(":")[0] != self.host.split(":")[0]:
+            text += " (it points at another host, which must not get the credentials)"
+        if self.scheme == "http" and target.scheme == "https":
+            return text + ". The PBX wants HTTPS: use https:// in url (https://%s)." % (target.netloc or self.host)
+        return text + ". Set url to the address the PBX redirects to (scheme, host and port only)."
 
     def _wait(self, attempt, delay, why):
         self.counts["retries"] += 1

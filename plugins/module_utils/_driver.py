@@ -3,10 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The interface every platform driver implements (see docs/dev/drivers.md).
 
-A driver holds everything one vendor's API needs: paths, authentication,
-body shapes, field names and quirks.  It speaks to the engine in normalised
-objects: dicts keyed by the option names of ``_fields`` (plus internal keys
-that start with ``_``, such as ``_id``).
+A platform ``Driver`` holds the connection: authentication, error bodies,
+paths below its prefix.  Each resource kind it supports is a ``Kind`` class
+(listed in ``Driver.KINDS``) that holds that kind's paths, field names and
+quirks.  Kinds speak to the engine in normalised objects: dicts keyed by the
+option names of ``_fields`` (plus internal keys that start with ``_``, such
+as ``_id``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,57 +19,120 @@ from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import RESOURCES
 
 
+class TenantMissing(PbxError):
+    """The tenant the task names does not exist.
+
+    creatable: pbx_tenant can create it on this platform, so in check mode an
+    earlier pbx_tenant task of the same play may be about to: the engine then
+    predicts against an empty tenant instead of failing.
+    """
+
+    def __init__(self, msg, creatable=True):
+        super(TenantMissing, self).__init__(msg)
+        self.creatable = creatable
+
+
 class Driver:
     #: short name used in ``platform:`` and a label for messages
     name = None
     label = None
     #: path prefix added to ``url`` (the same url reaches every platform of the simulator)
     prefix = ""
-    #: kind -> frozenset of option names this platform can manage; a kind that is
-    #: absent has no API on this platform.
-    OPTIONS = {}
+    #: kind name -> Kind class; a kind that is absent has no API on this platform.
+    KINDS = {}
     #: kind -> reason, for kinds the platform has no API for (shown to the user)
     NO_API = {}
+    #: whether the platform takes the api_key connection option
+    API_KEY = False
 
     def __init__(self, client, params):
         self.client = client
         self.params = params
+        self.warnings = []
         client.describe_error = self.describe_error
 
     # -- capability checks (no request is sent) ------------------------------
-    def supported_options(self, kind):
-        if kind not in self.OPTIONS:
-            reason = self.NO_API.get(kind, "%s has no API for %ss" % (self.label, kind))
-            raise PbxError("%s: %s; pbxops.pbx cannot manage %ss on this platform." % (self.label, reason, kind))
-        return self.OPTIONS[kind]
+    def kind(self, name):
+        """The handler of one resource kind; PbxError when the platform has no API for it."""
+        if name not in self.KINDS:
+            title = RESOURCES[name].title
+            reason = self.NO_API.get(name, "%s has no API for %ss" % (self.label, title))
+            raise PbxError("%s: %s; pbxops.pbx cannot manage %ss on this platform." % (self.label, reason, title))
+        return self.KINDS[name](self)
 
-    def validate(self, kind, item, tenant):
-        """Raise PbxError for values this platform would refuse, before any request."""
-
-    def validate_create(self, kind, item, tenant):
-        """Raise PbxError when a create lacks what this platform requires (no request sent)."""
+    def check_connection(self):
+        """Refuse connection options this platform does not take, before any request."""
+        if self.params.get("api_key") and not self.API_KEY:
+            raise PbxError("api_key is an IPCortex option; %s signs in with username and password: remove api_key "
+                           "(or PBX_API_KEY from the environment)" % self.label)
 
     # -- connection ------------------------------------------------------------
     def connect(self):
         """Authenticate (when the platform needs a login); called once before the first read."""
 
+    def close(self):
+        """End what connect() opened (a session, a token); called once when the module ends."""
+
     def describe_error(self, response):
         """The vendor's message from an error response."""
         return response.text[:500]
 
-    # -- reads -------------------------------------------------------------------
-    def list(self, kind, tenant):
-        """Every object of a kind in the tenant, normalised (one paged listing)."""
+    # -- helpers -------------------------------------------------------------------
+    def call(self, method, path, **kwargs):
+        """Request a path below this platform's prefix."""
+        return self.client.request(method, self.prefix + path, **kwargs)
+
+
+class Kind:
+    """One resource kind on one platform.  ``self.driver`` is the platform driver."""
+
+    #: the resource kind (a key of _fields.RESOURCES)
+    kind = None
+    #: option names this platform can manage for the kind (the key is implied)
+    OPTIONS = frozenset()
+
+    def __init__(self, driver):
+        self.driver = driver
+        self.client = driver.client
+        self.params = driver.params
+        self.resource = RESOURCES[self.kind]
+        #: the options the task sets (on any object), told by the engine before the listing, so
+        #: that a listing can ask only for the fields it needs
+        self.wanted = frozenset()
+
+    def call(self, method, path, **kwargs):
+        return self.driver.call(method, path, **kwargs)
+
+    # -- checks (no request is sent) -------------------------------------------------
+    def validate(self, item, tenant):
+        """Raise PbxError for values this platform would refuse, before any request."""
+
+    def validate_create(self, item, tenant):
+        """Raise PbxError when a create lacks what this platform requires (no request sent)."""
+
+    def validate_delete(self, tenant, current):
+        """Raise PbxError when an object must not be deleted (check mode too); may read, never write."""
+
+    def whole_pbx(self, tenant):
+        """True when the listing for this tenant value spans every tenant of the PBX (purge then needs
+        purge_all_tenants)."""
+        return False
+
+    # -- reads -------------------------------------------------------------------------
+    def list(self, tenant):
+        """Every object of the kind in the tenant, normalised (one paged listing).
+
+        Raise TenantMissing when the tenant does not exist, before anything is written."""
         raise NotImplementedError
 
-    def get(self, kind, tenant, key):
+    def get(self, tenant, key):
         """One object by natural key, normalised, or None (used to re-read after a doubtful write)."""
-        for obj in self.list(kind, tenant):
-            if obj.get(RESOURCES[kind].key) == key:
+        for obj in self.list(tenant):
+            if obj.get(self.resource.key) == key:
                 return obj
         return None
 
-    def details(self, kind, tenant, obj, wanted):
+    def details(self, tenant, obj, wanted):
         """Complete obj with the options in ``wanted`` that the listing lacks.
 
         Only called for objects the user names, so extra requests are made only
@@ -75,20 +140,15 @@ class Driver:
         """
         return obj
 
-    # -- writes ------------------------------------------------------------------
-    def prepare_create(self, kind, tenant, items):
+    # -- writes ------------------------------------------------------------------------
+    def prepare_create(self, tenant, items):
         """Called once with every object about to be created (real runs only), for APIs that create in bulk."""
 
-    def create(self, kind, tenant, item):
+    def create(self, tenant, item):
         raise NotImplementedError
 
-    def update(self, kind, tenant, current, changes, item):
+    def update(self, tenant, current, changes, item):
         raise NotImplementedError
 
-    def delete(self, kind, tenant, current):
+    def delete(self, tenant, current):
         raise NotImplementedError
-
-    # -- helpers -------------------------------------------------------------------
-    def call(self, method, path, **kwargs):
-        """Request a path below this platform's prefix."""
-        return self.client.request(method, self.prefix + path, **kwargs)

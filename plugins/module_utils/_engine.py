@@ -4,20 +4,25 @@
 """The one reconcile engine: desired vs current -> plan -> diff -> apply.
 
 Check mode runs exactly the same code and stops before each write, so what it
-reports is what a real run would do.
+reports is what a real run would do.  After a failed write the engine reads
+the PBX again, so that the result says what the PBX holds, not what was planned.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import time
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import AmbiguousWrite, PbxError
+from ansible_collections.pbxops.pbx.plugins.module_utils._driver import TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import MASK
 
 VERB = {"create": "create", "update": "update", "delete": "delete", "none": "check"}
 PAST = {"create": "created", "update": "updated", "delete": "deleted", "none": "unchanged"}
+# How far a planned change got, when a run failed part-way.
+APPLIED, PARTIAL, NOT_APPLIED, UNKNOWN = "applied", "partial", "not_applied", "unknown"
 
 
 class Step:
@@ -27,10 +32,11 @@ class Step:
         self.item = item
         self.current = current
         self.changes = changes or {}
+        self.outcome = None
 
 
 class ApplyFailed(PbxError):
-    """A write failed; says which objects were applied before it and which were not."""
+    """A write failed; details say how far each planned change got."""
 
 
 def _restrict(desired, current):
@@ -40,28 +46,68 @@ def _restrict(desired, current):
     return current
 
 
+def diff_text(view):
+    """A before/after view as Ansible shows it, but with non-ASCII text as it is (Ansible's own
+    JSON rendering of a dict would print é as \\u00e9)."""
+    return json.dumps(view, sort_keys=True, indent=4, separators=(",", ": "), ensure_ascii=False) + "\n"
+
+
 class Engine:
-    def __init__(self, driver, resource, tenant=None, check_mode=False, update_password="on_create",
-                 purge=False, retries=3, sleep=time.sleep):
-        self.driver = driver
+    def __init__(self, handler, resource, tenant=None, check_mode=False, update_password="on_create",
+                 purge=False, purge_all_tenants=False, retries=3, sleep=time.sleep):
+        self.handler = handler
         self.resource = resource
-        self.kind = resource.name
         self.tenant = tenant
         self.check_mode = check_mode
         self.update_password = update_password
         self.purge = purge
+        self.purge_all_tenants = purge_all_tenants
         self.retries = retries
         self.sleep = sleep
+        self.warnings = []
 
     # -- plan --------------------------------------------------------------------
+    def current(self):
+        """The PBX's objects of the kind, by key."""
+        try:
+            objects = self.handler.list(self.tenant)
+        except TenantMissing as exc:
+            if not (self.check_mode and exc.creatable):
+                raise
+            # A pbx_tenant task before this one is skipped by --check too: predict what this
+            # task would do in the tenant that task would create.
+            self.warnings.append("%s; check mode predicts this task as if the tenant existed and were empty"
+                                 % exc.msg)
+            objects = []
+        key = self.resource.key
+        return dict((obj[key], obj) for obj in objects)
+
     def plan(self, items):
         key = self.resource.key
-        current = dict((obj[key], obj) for obj in self.driver.list(self.kind, self.tenant))
+        self.handler.wanted = frozenset(name for item in items for name in item)
+        current = self.current()
         steps = [self._step(item, current.get(item[key])) for item in items]
         if self.purge:
             named = set(item[key] for item in items)
-            steps.extend(Step(k, "delete", None, obj) for k, obj in current.items() if k not in named)
+            extra = [Step(k, "delete", None, obj) for k, obj in current.items() if k not in named]
+            if extra and self.handler.whole_pbx(self.tenant) and not self.purge_all_tenants:
+                raise PbxError(self._whole_pbx_refusal(extra))
+            steps.extend(extra)
+        for step in steps:
+            if step.action == "delete":
+                self.handler.validate_delete(self.tenant, step.current)
         return steps
+
+    def _whole_pbx_refusal(self, extra):
+        title = self.resource.title
+        where = {}
+        for step in extra:
+            where.setdefault(step.current.get("_tenant") or "no tenant", []).append(step.key)
+        spread = ", ".join("%d in %s" % (len(keys), name) for name, keys in sorted(where.items()))
+        return ("purge without tenant reaches every tenant of this %s: it would delete %d %s%s that the list does not "
+                "name (%s). Set tenant to purge one tenant, or set purge_all_tenants: true to purge the whole PBX "
+                "(run with --check first to see each one)" % (
+                    self.handler.driver.label, len(extra), title, "" if len(extra) == 1 else "s", spread))
 
     def _step(self, item, current):
         key = item[self.resource.key]
@@ -69,10 +115,10 @@ class Engine:
         if item.get("state", "present") == "absent":
             return Step(key, "delete" if current is not None else "none", desired, current)
         if current is None:
-            self.driver.validate_create(self.kind, desired, self.tenant)
+            self.handler.validate_create(desired, self.tenant)
             return Step(key, "create", desired, None, dict(desired))
         wanted = set(desired) - self.resource.secrets
-        current = self.driver.details(self.kind, self.tenant, current, wanted)
+        current = self.handler.details(self.tenant, current, wanted)
         changes = {}
         for name, value in desired.items():
             if name == self.resource.key:
@@ -106,6 +152,12 @@ class Engine:
             after[name] = MASK if name in res.secrets else value
         return before, after
 
+    def diff(self, step):
+        before, after = self.views(step)
+        header = "%s %s" % (self.resource.title, step.key)
+        return {"before": diff_text(before), "after": diff_text(after), "before_header": header,
+                "after_header": header}
+
     def _known(self, current):
         """A PBX object in the options' terms. The raw API object behind api_fields is left
         out: it is the vendor's whole record, and some vendors return secrets in clear."""
@@ -130,30 +182,31 @@ class Engine:
         """Write what the plan says, deletes first (they free numbers and aliases)."""
         order = ([s for s in steps if s.action == "delete"] + [s for s in steps if s.action == "update"]
                  + [s for s in steps if s.action == "create"])
-        if self.check_mode:
+        if self.check_mode or not order:
             return
-        applied = []
-        creates = [s.item for s in order if s.action == "create"]
+        failed = None
         try:
+            creates = [s.item for s in order if s.action == "create"]
             if creates:
-                self.driver.prepare_create(self.kind, self.tenant, creates)
+                self.handler.prepare_create(self.tenant, creates)
             for step in order:
+                failed = step
                 self._apply_one(step)
-                applied.append(step)
+                step.outcome = APPLIED
+            failed = None
         except PbxError as exc:
-            failed = order[len(applied)] if len(applied) < len(order) else None
-            raise self._failure(exc, failed, applied, order)
+            raise self._failure(exc, failed, order)
 
     def _apply_one(self, step):
         attempts = 0
         while True:
             try:
                 if step.action == "create":
-                    self.driver.create(self.kind, self.tenant, step.item)
+                    self.handler.create(self.tenant, step.item)
                 elif step.action == "update":
-                    self.driver.update(self.kind, self.tenant, step.current, step.changes, step.item)
+                    self.handler.update(self.tenant, step.current, step.changes, step.item)
                 elif step.action == "delete":
-                    self.driver.delete(self.kind, self.tenant, step.current)
+                    self.handler.delete(self.tenant, step.current)
                 return
             except AmbiguousWrite as exc:
                 # The PBX may have applied it: look before sending anything again.
@@ -161,28 +214,75 @@ class Engine:
                 if attempts > self.retries:
                     raise
                 self.sleep(exc.retry_after if exc.retry_after is not None else min(0.5 * 2 ** (attempts - 1), 10))
-                fresh = self.driver.get(self.kind, self.tenant, step.key)
-                item = step.item if step.item is not None else {self.resource.key: step.key, "state": "absent"}
-                if step.action == "delete":
-                    item = dict(item, state="absent")
-                redo = self._step(item, fresh)
+                fresh = self.handler.get(self.tenant, step.key)
+                redo = self._step(self._desired(step), fresh)
                 if redo.action == "none":
                     return
-                step.action, step.current, step.changes = redo.action, redo.current, redo.changes
+                step.current, step.changes = redo.current, redo.changes
+                step.action = redo.action
 
-    def _failure(self, exc, failed, applied, order):
+    def _desired(self, step):
+        item = dict(step.item) if step.item is not None else {self.resource.key: step.key}
+        if step.action == "delete":
+            item["state"] = "absent"
+        return item
+
+    # -- failure ------------------------------------------------------------------------
+    def _failure(self, exc, failed, order):
+        """Read the PBX again and say, per planned change, how far it got."""
+        uncertain = [s for s in order if s.outcome is None and (s is failed or s.action == "create")]
+        try:
+            fresh = self.handler.list(self.tenant) if uncertain else []
+            readable = True
+        except PbxError as reread:
+            readable = False
+            self.warnings.append("after the failure the %ss could not be read again (%s): changes not confirmed are "
+                                 "reported as %s" % (self.resource.title, reread.msg, UNKNOWN))
+        fresh = dict((obj[self.resource.key], obj) for obj in fresh) if readable else {}
+        for step in order:
+            if step.outcome is not None:
+                continue
+            if step not in uncertain:
+                step.outcome = NOT_APPLIED  # never attempted
+            elif not readable:
+                step.outcome = UNKNOWN if step is failed else NOT_APPLIED
+            else:
+                step.outcome = self._outcome(step, fresh.get(step.key))
         title = self.resource.title
         if failed is None:
             where = "while preparing to create %d %ss" % (len([s for s in order if s.action == "create"]), title)
         else:
             where = "%s %s: could not %s it" % (title, failed.key, VERB[failed.action])
-        done = [s.key for s in applied]
-        pending = [s.key for s in order[len(applied):]]
         msg = "%s: %s" % (where, exc.msg)
-        if len(order) > 1:
-            msg += " (applied before the failure: %s; not applied: %s)" % (
-                ", ".join(str(k) for k in done) or "none", ", ".join(str(k) for k in pending) or "none")
-        return ApplyFailed(msg, applied=done, not_applied=pending)
+        groups = self._outcomes(order)
+        if len(order) > 1 or groups[PARTIAL] or groups[UNKNOWN]:
+            parts = []
+            for outcome, label in ((APPLIED, "applied"), (PARTIAL, "partly applied"), (UNKNOWN, "unknown"),
+                                   (NOT_APPLIED, "not applied")):
+                if groups[outcome] or outcome in (APPLIED, NOT_APPLIED):
+                    parts.append("%s: %s" % (label, ", ".join(str(k) for k in groups[outcome]) or "none"))
+            msg += " (after the failure, read back from the PBX: %s)" % "; ".join(parts)
+        return ApplyFailed(msg, **groups)
+
+    def _outcome(self, step, obj):
+        """How far one change got, judged from the object as the PBX now holds it."""
+        if step.action == "delete":
+            return APPLIED if obj is None else NOT_APPLIED
+        if obj is None:
+            return NOT_APPLIED
+        redo = self._step(self._desired(step), obj)
+        if redo.action == "none":
+            return APPLIED
+        if step.action == "create":
+            return PARTIAL  # it exists, but not yet as asked
+        return NOT_APPLIED if redo.changes == step.changes else PARTIAL
+
+    @staticmethod
+    def _outcomes(order):
+        groups = dict((o, []) for o in (APPLIED, PARTIAL, NOT_APPLIED, UNKNOWN))
+        for step in order:
+            groups[step.outcome].append(step.key)
+        return groups
 
     # -- the whole run -------------------------------------------------------------------
     def run(self, items):
@@ -195,24 +295,34 @@ class Engine:
         return self.report(steps, failure)
 
     def report(self, steps, failure=None):
+        """Summary, changed objects (unchanged ones are only counted) and diffs.
+
+        After a failure the summary counts what the PBX now holds: a planned
+        create counts as created only if the object exists.
+        """
         summary = dict((v, 0) for v in PAST.values())
         objects, diffs = [], []
         for step in steps:
+            if step.action == "none":
+                summary["unchanged"] += 1
+                continue
+            if failure is None or step.outcome in (APPLIED, PARTIAL):
+                summary[PAST[step.action]] += 1
             before, after = self.views(step)
-            summary[PAST[step.action]] += 1
-            objects.append({self.resource.key: step.key, "action": PAST[step.action],
-                            "before": before, "after": after})
-            if step.action != "none":
-                header = "%s %s" % (self.resource.title, step.key)
-                diffs.append({"before": before, "after": after, "before_header": header, "after_header": header})
+            entry = {self.resource.key: step.key, "action": PAST[step.action], "before": before, "after": after}
+            if failure is not None:
+                entry["outcome"] = step.outcome
+            objects.append(entry)
+            diffs.append(self.diff(step))
         if failure is not None:
-            applied = set(failure.details.get("applied", ()))
-            for obj in objects:
-                if obj["action"] != "unchanged":
-                    obj["applied"] = obj[self.resource.key] in applied
+            summary["not_applied"] = len(failure.details[NOT_APPLIED])
+            if failure.details[UNKNOWN]:
+                summary["unknown"] = len(failure.details[UNKNOWN])
+            changed = any(step.outcome in (APPLIED, PARTIAL, UNKNOWN) for step in steps)
+        else:
+            changed = any(s.action != "none" for s in steps)
         return {
-            "changed": any(s.action != "none" for s in steps) if failure is None
-            else bool(failure.details.get("applied")),
+            "changed": changed,
             "summary": summary,
             "objects": objects,
             "diff": diffs,

@@ -22,26 +22,36 @@ class Option:
     compare: "exact" (after normalising by type), "nocase" (strings compared
     case-insensitively), "set" (lists compared as sets), "subset" (dicts: only
     the keys the user gave are compared).
+    digits: a value people write as digits (numbers, PINs, caller IDs). It must
+    arrive as a string: YAML turns an unquoted 0643 into the integer 419, and
+    Ansible would quietly make that "419". The argument spec takes it as raw so
+    that desired_items() can refuse it with a hint to quote it.
+    options: the sub-options of a dict option (a list of Option).
     """
 
-    def __init__(self, name, type="str", elements=None, secret=False, choices=None, compare=None):
+    def __init__(self, name, type="str", elements=None, secret=False, choices=None, compare=None, digits=False,
+                 options=None):
         self.name = name
         self.type = type
         self.elements = elements
         self.secret = secret
         self.choices = choices
+        self.digits = digits
+        self.options = options
         if compare is None:
             compare = {"list": "set", "dict": "subset"}.get(type, "exact")
         self.compare = compare
 
     def spec(self):
-        spec = {"type": self.type}
+        spec = {"type": "raw" if self.digits and self.type == "str" else self.type}
         if self.elements:
-            spec["elements"] = self.elements
+            spec["elements"] = "raw" if self.digits else self.elements
         if self.secret:
             spec["no_log"] = True
         if self.choices:
             spec["choices"] = list(self.choices)
+        if self.options:
+            spec["options"] = dict((o.name, o.spec()) for o in self.options)
         return spec
 
     def normalise(self, value):
@@ -72,6 +82,18 @@ class Option:
             return True
         return desired == current
 
+    def not_text(self, value):
+        """Why a digits option's value is refused (None when it is fine)."""
+        if not self.digits or value is None:
+            return None
+        values = value if self.type == "list" and isinstance(value, list) else [value]
+        for one in values:
+            if not isinstance(one, str):
+                return ("%s arrived as the %s %r, not as text. YAML reads unquoted digits as a number (0643 even "
+                        "becomes 419): quote the value (%s: \"0643\"), or add | string in a template"
+                        % (self.name, type(one).__name__, one, self.name))
+        return None
+
 
 def subset_equal(desired, current):
     """Only the keys (recursively) and values the user gave count."""
@@ -86,7 +108,7 @@ def subset_equal(desired, current):
     if isinstance(desired, bool) or isinstance(current, bool):
         return desired == current
     if desired is None or current is None:
-        return desired is None and current is None
+        return desired in (None, "") and current in (None, "")
     return str(desired) == str(current)
 
 
@@ -110,9 +132,14 @@ def normalise_text(value):
 
 
 class Resource:
-    """A resource kind: its natural key, options and bulk list name."""
+    """A resource kind: its natural key, options and bulk list name.
 
-    def __init__(self, name, key, options, plural=None, key_normaliser=normalise_text, title=None):
+    task_options: argument spec of options that steer the task rather than
+    describe an object (for example pbx_tenant's force).
+    """
+
+    def __init__(self, name, key, options, plural=None, key_normaliser=normalise_text, title=None,
+                 task_options=None):
         self.name = name
         self.key = key
         self.plural = plural or name + "s"
@@ -120,6 +147,7 @@ class Resource:
         self.key_normaliser = key_normaliser
         self.options = dict((o.name, o) for o in options)
         self.secrets = frozenset(o.name for o in options if o.secret)
+        self.task_options = task_options or {}
 
     def normalise_key(self, value):
         return self.key_normaliser(value)
@@ -139,18 +167,18 @@ class Resource:
 
 
 EXTENSION = Resource("extension", key="number", title="extension", options=[
-    Option("number"),
+    Option("number", digits=True),
     Option("name"),
     Option("first_name"),
     Option("last_name"),
     Option("email", compare="nocase"),  # PBXs store addresses in their own case (sipXcom lower-cases)
     Option("enabled", "bool"),
     Option("voicemail", "bool"),
-    Option("voicemail_pin", secret=True),
+    Option("voicemail_pin", secret=True, digits=True),
     Option("sip_password", secret=True),
     Option("web_password", secret=True),
-    Option("caller_id"),
-    Option("aliases", "list", elements="str"),
+    Option("caller_id", digits=True),
+    Option("aliases", "list", elements="str", digits=True),
     Option("groups", "list", elements="str"),
     Option("private", "bool"),
     Option("login_name"),
@@ -158,12 +186,39 @@ EXTENSION = Resource("extension", key="number", title="extension", options=[
     Option("api_fields", "dict"),
 ])
 
+# PortSIP's tenant limits and feature switches, by their API names (GET /tenants/{id}).
+TENANT_LIMITS = ("max_extensions", "max_concurrent_calls", "max_ring_groups", "max_virtual_receptionists",
+                 "max_call_queues", "max_conference_rooms")
+TENANT_FLAGS = (
+    "enable_video_recording", "enable_audio_recording", "enable_dual_track_recording", "enable_billing",
+    "enable_feature_billing", "enable_feature_call_statistics", "enable_feature_contact_center",
+    "enable_feature_message_channels", "enable_feature_microsoft_teams", "enable_feature_trunks",
+    "enable_feature_whats_app", "enable_night_mode", "enable_two_factor_authentication")
+ADDRESS = ("street", "city", "state", "zip", "country", "office_designation")
+
+TENANT = Resource(
+    "tenant", key="name", options=[
+        Option("name"),
+        Option("description"),
+        Option("domain", compare="nocase"),  # a SIP domain is a host name
+        Option("website"),
+        Option("timezone"),
+        Option("currency"),
+        Option("region"),
+        Option("enabled", "bool"),
+        Option("disk_quota"),
+        Option("address", "dict", options=[Option(name) for name in ADDRESS]),
+        Option("phone_number", digits=True),
+        Option("fax_number", digits=True),
+        Option("api_fields", "dict"),
+    ] + [Option(name, "int") for name in TENANT_LIMITS] + [Option(name, "bool") for name in TENANT_FLAGS],
+    task_options={"force": {"type": "bool", "default": False}})
+
 # The other kinds: their natural keys are settled here so that every driver,
 # the engine and pbx_info agree on them; their options arrive with their modules.
 PHONE = Resource("phone", key="mac", key_normaliser=normalise_mac, options=[Option("mac")])
-CALLGROUP = Resource("callgroup", key="number", title="call group", options=[Option("number")])
+CALLGROUP = Resource("callgroup", key="number", title="call group", options=[Option("number", digits=True)])
 GATEWAY = Resource("gateway", key="name", options=[Option("name")])
-ERL = Resource("erl", key="elin", title="emergency location (ERL)", options=[Option("elin")])
-TENANT = Resource("tenant", key="name", options=[Option("name")])
+ERL = Resource("erl", key="elin", title="emergency location (ERL)", options=[Option("elin", digits=True)])
 
 RESOURCES = dict((r.name, r) for r in (EXTENSION, PHONE, CALLGROUP, GATEWAY, ERL, TENANT))

@@ -14,7 +14,7 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import (
-    REQUESTS_IMPORT_ERROR, Client, PbxError)
+    REQUESTS_IMPORT_ERROR, Client, PbxError, check_ca_path, check_url)
 from ansible_collections.pbxops.pbx.plugins.module_utils._engine import Engine
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import RESOURCES
 from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex import IpcortexDriver
@@ -22,6 +22,9 @@ from ansible_collections.pbxops.pbx.plugins.module_utils._portsip import Portsip
 from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom import SipxcomDriver
 
 DRIVERS = dict((d.name, d) for d in (SipxcomDriver, IpcortexDriver, PortsipDriver))
+# A list longer than this is not echoed back in the result's invocation: a 10,000-item
+# list would be most of what the controller has to read back.
+ECHO_ITEMS = 100
 
 
 def connection_argument_spec():
@@ -46,8 +49,12 @@ def resource_argument_spec(resource):
     item_spec["state"] = dict(type="str", choices=["present", "absent"])
     spec[resource.plural] = dict(type="list", elements="dict", options=item_spec)
     spec["state"] = dict(type="str", default="present", choices=["present", "absent"])
-    spec["update_password"] = dict(type="str", default="on_create", choices=["on_create", "always"], no_log=False)
+    if resource.secrets:
+        spec["update_password"] = dict(type="str", default="on_create", choices=["on_create", "always"], no_log=False)
     spec["purge"] = dict(type="bool", default=False)
+    if resource.name != "tenant":
+        spec["purge_all_tenants"] = dict(type="bool", default=False)
+    spec.update(resource.task_options)
     return spec
 
 
@@ -59,20 +66,31 @@ def desired_items(resource, params):
     else:
         entries = [("the task", dict((name, params.get(name)) for name in resource.options))]
     items, seen = [], {}
+    options = resource.options
+    key = resource.key
+    digits = [o for o in options.values() if o.digits]
+    nested = [o.name for o in options.values() if o.options]
     for label, entry in entries:
-        item = dict((k, v) for k, v in entry.items() if v is not None and (k in resource.options or k == "state"))
+        item = dict((k, v) for k, v in entry.items() if v is not None and (k in options or k == "state"))
+        for name in nested:
+            if name in item:
+                # Ansible fills unset sub-options with None: only what the user gave is compared.
+                item[name] = dict((k, v) for k, v in item[name].items() if v is not None)
         item.setdefault("state", params["state"])
-        if item.get(resource.key) is None:
-            raise PbxError("%s: option %s is required" % (label, resource.key))
+        for option in digits:
+            problem = option.not_text(item.get(option.name))
+            if problem:
+                raise PbxError("%s: %s" % (label, problem))
+        if item.get(key) is None:
+            raise PbxError("%s: option %s is required" % (label, key))
         try:
-            item[resource.key] = resource.normalise_key(item[resource.key])
+            item[key] = resource.normalise_key(item[key])
         except ValueError as exc:
-            raise PbxError("%s: %s %s" % (label, resource.key, exc))
-        key = item[resource.key]
-        if key in seen:
+            raise PbxError("%s: %s %s" % (label, key, exc))
+        if item[key] in seen:
             raise PbxError("%s and %s both name %s %s; each %s may appear once in %s" % (
-                seen[key], label, resource.title, key, resource.title, plural))
-        seen[key] = label
+                seen[item[key]], label, resource.title, item[key], resource.title, plural))
+        seen[item[key]] = label
         items.append(item)
     return items
 
@@ -91,38 +109,63 @@ def run_resource_module(kind):
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
     if params["purge"] and params.get(resource.plural) is None:
-        module.fail_json(msg="purge needs the list form (%s): it removes the %ss of the tenant that the list "
-                             "does not name" % (resource.plural, resource.title))
+        module.fail_json(msg="purge needs the list form (%s): it removes the %ss that the list does not name"
+                             % (resource.plural, resource.title))
 
-    client = None
+    client = driver = engine = None
     try:
         items = desired_items(resource, params)
-        client = Client(params["url"], validate_certs=params["validate_certs"], ca_path=params["ca_path"],
+        driver_class = DRIVERS[params["platform"]]
+        base_url = check_url(params["url"], driver_class.prefix)
+        check_ca_path(params["ca_path"] if params["validate_certs"] else None)
+        client = Client(base_url, validate_certs=params["validate_certs"], ca_path=params["ca_path"],
                         timeout=params["timeout"], retries=params["retries"], secrets=list(module.no_log_values))
-        driver = DRIVERS[params["platform"]](client, params)
-        check_options(driver, resource, items)
+        driver = driver_class(client, params)
+        driver.check_connection()
+        handler = driver.kind(kind)
+        check_options(handler, items)
         for item in items:
-            driver.validate(kind, item, params["tenant"])
-        engine = Engine(driver, resource, tenant=params["tenant"], check_mode=module.check_mode,
-                        update_password=params["update_password"], purge=params["purge"],
-                        retries=params["retries"])
+            handler.validate(item, params["tenant"])
+        engine = Engine(handler, resource, tenant=params["tenant"], check_mode=module.check_mode,
+                        update_password=params.get("update_password") or "on_create", purge=params["purge"],
+                        purge_all_tenants=params.get("purge_all_tenants"), retries=params["retries"])
         driver.connect()
         report = engine.run(items)
     except PbxError as exc:
+        _close(driver)
+        if client is not None:
+            for warning in client.warnings + driver_warnings(driver) + (engine.warnings if engine else []):
+                module.warn(client.scrub(warning))
         module.fail_json(msg=client.scrub(exc.msg) if client else exc.msg, changed=False)
         raise  # not reached: fail_json exits
+    _close(driver)
 
     result = build_result(resource, params, engine, report, module._diff)
     failure = report["failure"]
     if failure is not None:
         result["msg"] = client.scrub(failure.msg)
-        result.update(dict((k, v) for k, v in failure.details.items() if k in ("applied", "not_applied")))
-    _prepare_return(module, resource, result, client)
-    for warning in client.warnings:
-        module.warn(warning)
+        result.update(failure.details)
+    warnings = client.warnings + driver.warnings + engine.warnings
+    _prepare_return(module, resource, result, client, warnings)
+    for warning in warnings:
+        module.warn(client.scrub(warning))
     if failure is not None:
         module.fail_json(**result)
     module.exit_json(**result)
+
+
+def driver_warnings(driver):
+    return driver.warnings if driver is not None else []
+
+
+def _close(driver):
+    """Teardown must never hide the task's own outcome."""
+    if driver is None:
+        return
+    try:
+        driver.close()
+    except PbxError as exc:
+        driver.warnings.append("could not close the session with the PBX: %s" % exc.msg)
 
 
 NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
@@ -140,7 +183,7 @@ def _strings(value, out):
     return out
 
 
-def _prepare_return(module, resource, result, client):
+def _prepare_return(module, resource, result, client, warnings):
     """Mask secrets at the source, then let Ansible scan only for those that still occur.
 
     Ansible masks every no_log value in every string of a result: with a bulk list
@@ -153,24 +196,29 @@ def _prepare_return(module, resource, result, client):
     secret_options = set(resource.secrets) | set(["password", "api_key"])
     args = dict((k, NO_LOG_PLACEHOLDER if k in secret_options and v is not None else v)
                 for k, v in module.params.items())
-    if args.get(resource.plural) is not None:
+    listed = args.get(resource.plural)
+    if listed is not None and len(listed) > ECHO_ITEMS:
+        args[resource.plural] = "%d items (lists of more than %d are not echoed)" % (len(listed), ECHO_ITEMS)
+    elif listed is not None:
         args[resource.plural] = [
             dict((k, NO_LOG_PLACEHOLDER if k in secret_options else v) for k, v in item.items() if v is not None)
-            for item in args[resource.plural]]
+            for item in listed]
     result["invocation"] = {"module_args": args}
-    blob = "\x00".join(_strings(result, []) + list(client.warnings))
+    blob = "\x00".join(_strings(result, []) + list(warnings))
     module.no_log_values = set(v for v in module.no_log_values if "\x00" in v or v in blob)
 
 
-def check_options(driver, resource, items):
+def check_options(handler, items):
     """Options the platform cannot honour fail before any request."""
-    supported = driver.supported_options(resource.name)
+    resource = handler.resource
+    supported = handler.OPTIONS
     for item in items:
         unsupported = sorted(k for k in item if k not in supported and k not in (resource.key, "state"))
         if unsupported:
             raise PbxError("%s %s: option%s %s cannot be managed on %s (its API has no such field); remove %s"
                            % (resource.title, item[resource.key], "s" if len(unsupported) > 1 else "",
-                              ", ".join(unsupported), driver.label, "them" if len(unsupported) > 1 else "it"))
+                              ", ".join(unsupported), handler.driver.label,
+                              "them" if len(unsupported) > 1 else "it"))
 
 
 def build_result(resource, params, engine, report, want_diff):
@@ -182,8 +230,6 @@ def build_result(resource, params, engine, report, want_diff):
     else:
         step = report["steps"][0]
         result[resource.name] = engine.result_object(step)
-        before, after = engine.views(step)
         if want_diff:
-            header = "%s %s" % (resource.title, step.key)
-            result["diff"] = {"before": before, "after": after, "before_header": header, "after_header": header}
+            result["diff"] = engine.diff(step)
     return result

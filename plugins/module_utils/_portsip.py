@@ -45,6 +45,29 @@ Reads: one login (plus one tenant listing and one switch for the system
 admin), then the users of the tenant 100 per request. Writes: a create is one
 POST; an update is one POST of the changed fields, plus one POST per changed
 password or role; a delete is one POST .../destroy.
+
+Whether the tenant switch re-scopes the current token or answers with a new
+one is not documented: the driver uses a token from the switch's answer when
+there is one, and keeps its token otherwise. A failed login is documented as
+HTTP 400 UNAUTHORIZED; a 401 is taken the same way.
+
+PLATFORM_NOTES (pbx_tenant -> /tenants; system admin only):
+- name: name (the key, fixed at creation: an update cannot change a tenant's
+  name, so another name is another tenant).
+- domain (the SIP domain), timezone (IANA name, e.g. Europe/London), currency
+  (ISO 4217, e.g. GBP), region (ISO 3166-1 alpha-3, e.g. GBR): required to
+  create. website, enabled, disk_quota (e.g. 100GB; empty: unlimited).
+- max_extensions, max_concurrent_calls, max_ring_groups,
+  max_virtual_receptionists, max_call_queues, max_conference_rooms: capacity
+  limits. enable_*: the tenant's feature switches, by their API names.
+- api_fields: any other field of the tenant object (e.g. {"recording_retention":
+  90}), compared with GET /tenants/{id}.
+- Reads: the tenant listing (100 per request); GET /tenants/{id} per named
+  tenant only when an option the listing lacks is set. Writes: one POST each.
+- Deleting a tenant deletes everything in it: pbx_tenant first enters the
+  tenant and counts its users, ring groups and call queues, and refuses unless
+  force is set.
+- description, address, phone_number, fax_number: not available (sipXcom only).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -54,7 +77,8 @@ __metaclass__ = type
 import re
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxApiError, PbxError
-from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Driver
+from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Driver, Kind, TenantMissing
+from ansible_collections.pbxops.pbx.plugins.module_utils._fields import TENANT_FLAGS, TENANT_LIMITS
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 PAGE = 100  # the API's maximum page size
@@ -72,6 +96,15 @@ MANAGED_FIELDS = {"extension_number": "number", "display_name": "name", "email":
                   "voicemail_pin": "voicemail_pin", "extension_password": "sip_password",
                   "password": "web_password", "name": "login_name", "role": "role"}
 REQUIRED_ON_CREATE = ("name", "email", "voicemail_pin", "sip_password", "web_password")
+TENANT_FIELDS = ("domain", "website", "timezone", "currency", "region", "enabled", "disk_quota") + TENANT_LIMITS \
+    + TENANT_FLAGS
+# What GET /tenants shows of each tenant; the other options need GET /tenants/{id}.
+TENANT_LISTED = frozenset(["domain", "website", "timezone", "currency", "region", "enabled", "max_extensions",
+                           "max_concurrent_calls"])
+TENANT_REQUIRED = ("domain", "timezone", "currency", "region")
+TENANT_LENGTHS = {"name": 1024, "domain": 280, "website": 255}
+# Things a tenant holds, counted before it is deleted: path -> what to call them.
+TENANT_CONTENTS = (("/users", "user"), ("/ring_groups", "ring group"), ("/call_queues", "call queue"))
 
 
 def _path(value):
@@ -95,18 +128,17 @@ class PortsipDriver(Driver):
     name = "portsip"
     label = "PortSIP"
     prefix = "/api"
-    OPTIONS = {"extension": frozenset([
-        "name", "email", "enabled", "voicemail_pin", "sip_password", "web_password", "login_name", "role",
-        "api_fields"])}
-    NO_API = {}
+    NO_API = {"erl": "PortSIP has no API for emergency locations (ERLs); it only has emergency dial prefixes "
+                     "(/emergency_numbers)"}
 
     def __init__(self, client, params):
         super(PortsipDriver, self).__init__(client, params)
         self._refresh_token = None
         self._sign_in_path = "/auth/sign_in"
-        self._system = None  # True: logged in as the system admin (no domain)
+        self.system = None  # True: logged in as the system admin (no domain)
         self._tenant = None  # (tenant option, tenant id) the session is in
         self._username = None
+        self._signed_in = False
 
     # -- connection -------------------------------------------------------------------
     def connect(self):
@@ -116,14 +148,20 @@ class PortsipDriver(Driver):
                            "tenant)")
         tenant = self.params.get("tenant")
         if self._sign_in(username, password, None):
-            self._system = True
+            self.system = True
         elif tenant and self._sign_in(username, password, tenant):
-            self._system = False
+            self.system = False
         else:
             raise PbxError("PortSIP: login failed for user %r: check username and password (a tenant admin also "
                            "needs tenant set to its tenant's SIP domain)" % username)
         self._username = username
         self.client.reauthenticate = self._reauthenticate
+
+    def close(self):
+        if self._signed_in and self._sign_in_path == "/auth/sign_in":
+            self._signed_in = False
+            self.client.reauthenticate = None
+            self.call("POST", "/auth/sign_out", idempotent=True, ok=(200, 204, 401))
 
     def _sign_in(self, username, password, domain):
         """Log in; False when PortSIP refuses the credentials."""
@@ -137,13 +175,14 @@ class PortsipDriver(Driver):
         if response.status_code != 200:
             if self._error_codes(response) & set(["UNAUTHORIZED"]) or response.status_code == 401:
                 return False
-            raise PbxApiError("POST", self.prefix + self._sign_in_path, response.status_code,
+            raise PbxApiError("POST", self.client.base_path + self.prefix + self._sign_in_path, response.status_code,
                               self.describe_error(response))
         token = response.json()
         if token.get("two_factor_enabled"):
             raise PbxError("PortSIP: the account %r has two-factor authentication; use an account without it for "
                            "automation" % username)
         self._use_token(token)
+        self._signed_in = True
         return True
 
     def _use_token(self, token):
@@ -151,7 +190,7 @@ class PortsipDriver(Driver):
         if not access:
             raise PbxError("PortSIP: the login answer carries no access_token")
         self.client.add_secret(access)
-        self._refresh_token = token.get("refresh_token")
+        self._refresh_token = token.get("refresh_token") or self._refresh_token
         self.client.add_secret(self._refresh_token)
         self.client.session.headers["Authorization"] = "Bearer " + access
 
@@ -176,9 +215,9 @@ class PortsipDriver(Driver):
         if not refreshed:
             self.client.session.headers.pop("Authorization", None)
             username, password = self.params.get("username"), self.params.get("password")
-            if not self._sign_in(username, password, None if self._system else self.params.get("tenant")):
+            if not self._sign_in(username, password, None if self.system else self.params.get("tenant")):
                 raise PbxError("PortSIP: the session expired and logging in again failed for user %r" % username)
-        if self._system and self._tenant is not None:
+        if self.system and self._tenant is not None:
             # A new token may start at system level again: enter the tenant once more.
             self._switch(self._tenant[1])
 
@@ -202,31 +241,42 @@ class PortsipDriver(Driver):
             return set()
 
     # -- tenant scope -------------------------------------------------------------------
-    def _enter(self, tenant):
+    def enter(self, tenant):
         """Put the session in the tenant (system admin) or check it is already there."""
-        if not self._system:
+        if not self.system:
             return
         if tenant is None:
             raise PbxError("PortSIP: the system admin manages extensions inside a tenant: set the tenant option "
                            "to the tenant's name")
         if self._tenant is not None and self._tenant[0] == tenant:
             return
-        tenant_id = self._tenant_id(tenant)
+        tenant_id = self.tenant_id(tenant)
         self._switch(tenant_id)
         self._tenant = (tenant, tenant_id)
 
-    def _tenant_id(self, tenant):
+    def enter_id(self, tenant_id, name):
+        if self._tenant is None or self._tenant[1] != tenant_id:
+            self._switch(tenant_id)
+            self._tenant = (name, tenant_id)
+
+    def tenant_id(self, tenant):
         wanted = tenant.strip().lower()
-        for item in self._paged("/tenants"):
+        for item in self.paged("/tenants"):
             if wanted in ((item.get("name") or "").lower(), (item.get("domain") or "").lower()):
                 return item["id"]
-        raise PbxError("PortSIP: tenant %r not found (neither a tenant name nor a SIP domain); create it first "
-                       "with pbxops.pbx.pbx_tenant" % tenant)
+        raise TenantMissing("PortSIP: tenant %r not found (neither a tenant name nor a SIP domain); create it first "
+                            "with pbxops.pbx.pbx_tenant, or fix the tenant option" % tenant)
 
     def _switch(self, tenant_id):
-        self.call("POST", "/tenants/switch", params={"id": tenant_id}, idempotent=True)
+        response = self.call("POST", "/tenants/switch", params={"id": tenant_id}, idempotent=True)
+        try:
+            token = response.json() if response.content else None
+        except ValueError:
+            token = None
+        if isinstance(token, dict) and token.get("access_token"):
+            self._use_token(token)  # a switch that answers with a token for the tenant
 
-    def _paged(self, path):
+    def paged(self, path):
         out = []
         while True:
             page = self.call("GET", path, params={"top": PAGE, "skip": len(out)}).json()
@@ -235,8 +285,14 @@ class PortsipDriver(Driver):
             if not items or len(out) >= (page.get("count") or 0):
                 return out
 
+
+class PortsipUsers(Kind):
+    kind = "extension"
+    OPTIONS = frozenset(["name", "email", "enabled", "voicemail_pin", "sip_password", "web_password", "login_name",
+                         "role", "api_fields"])
+
     # -- validation (no request) ----------------------------------------------------------
-    def validate(self, kind, item, tenant):
+    def validate(self, item, tenant):
         number = item["number"]
         where = "extension %s" % number
         if not NUMBER.match(number):
@@ -264,20 +320,20 @@ class PortsipDriver(Driver):
                 where, ", ".join(clash), "s" if len(clash) > 1 else "",
                 ", ".join(MANAGED_FIELDS[k] for k in clash)))
 
-    def validate_create(self, kind, item, tenant):
+    def validate_create(self, item, tenant):
         missing = [option for option in REQUIRED_ON_CREATE if item.get(option) in (None, "")]
         if missing:
             raise PbxError("extension %s: PortSIP needs %s to create an extension; add %s to the task" % (
                 item["number"], ", ".join(missing), "them" if len(missing) > 1 else "it"))
 
     # -- reads --------------------------------------------------------------------------------
-    def list(self, kind, tenant):
-        self._enter(tenant)
-        own = None if self._system else (self._username or "").lower()
-        return [self._normalise(u) for u in self._paged("/users") if (u.get("name") or "").lower() != own]
+    def list(self, tenant):
+        self.driver.enter(tenant)
+        own = None if self.driver.system else (self.driver._username or "").lower()
+        return [self._normalise(u) for u in self.driver.paged("/users") if (u.get("name") or "").lower() != own]
 
-    def get(self, kind, tenant, key):
-        self._enter(tenant)
+    def get(self, tenant, key):
+        self.driver.enter(tenant)
         response = self.call("GET", "/extension_numbers/%s" % _path(key), ok=(200, 404))
         if response.status_code == 404:
             return None
@@ -286,7 +342,7 @@ class PortsipDriver(Driver):
             return None
         return self._normalise(self._user(found["id"]))
 
-    def details(self, kind, tenant, obj, wanted):
+    def details(self, tenant, obj, wanted):
         if "api_fields" not in wanted:
             return obj
         obj = dict(obj)
@@ -309,8 +365,8 @@ class PortsipDriver(Driver):
         }
 
     # -- writes -----------------------------------------------------------------------------------
-    def create(self, kind, tenant, item):
-        self._enter(tenant)
+    def create(self, tenant, item):
+        self.driver.enter(tenant)
         body = dict(item.get("api_fields") or {})
         for option, field in FIELD_OF.items():
             if option in item:
@@ -324,8 +380,8 @@ class PortsipDriver(Driver):
         })
         self.call("POST", "/users", json=body)
 
-    def update(self, kind, tenant, current, changes, item):
-        self._enter(tenant)
+    def update(self, tenant, current, changes, item):
+        self.driver.enter(tenant)
         number = current["number"]
         if "login_name" in changes:
             raise PbxError("login_name is fixed when PortSIP creates a user (it is %r, the task asks for %r); "
@@ -342,6 +398,98 @@ class PortsipDriver(Driver):
             if option in changes:
                 self.call("POST", "%s/%s" % (user, suffix), json={key: changes[option]})
 
-    def delete(self, kind, tenant, current):
-        self._enter(tenant)
+    def delete(self, tenant, current):
+        self.driver.enter(tenant)
         self.call("POST", "/users/%s/destroy" % _path(current["_id"]), ok=(200, 204))
+
+
+class PortsipTenants(Kind):
+    kind = "tenant"
+    OPTIONS = frozenset(TENANT_FIELDS + ("api_fields",))
+
+    def validate(self, item, tenant):
+        name = item["name"]
+        for option, limit in TENANT_LENGTHS.items():
+            if option in item and len(str(item[option])) > limit:
+                raise PbxError("tenant %s: %s may have at most %d characters on PortSIP" % (name[:40], option, limit))
+        if "domain" in item and not str(item["domain"]).strip():
+            raise PbxError("tenant %s: domain must not be empty" % name)
+        for option in TENANT_LIMITS:
+            if option in item and item[option] < 0:
+                raise PbxError("tenant %s: %s must be 0 or more" % (name, option))
+        if "disk_quota" in item and item["disk_quota"] and not re.match(r"^[0-9]+\s*(KB|MB|GB|TB|PB)$",
+                                                                         str(item["disk_quota"]).upper()):
+            raise PbxError("tenant %s: disk_quota %r: a number and a unit (KB, MB, GB, PB), e.g. 100GB, or empty for "
+                           "unlimited" % (name, item["disk_quota"]))
+        clash = sorted(set(item.get("api_fields") or {}) & set(TENANT_FIELDS + ("name",)))
+        if clash:
+            raise PbxError("tenant %s: api_fields %s: set %s with the option%s of the same name instead"
+                           % (name, ", ".join(clash), "them" if len(clash) > 1 else "it",
+                              "s" if len(clash) > 1 else ""))
+
+    def validate_create(self, item, tenant):
+        missing = [option for option in TENANT_REQUIRED if item.get(option) in (None, "")]
+        if missing:
+            raise PbxError("tenant %s: PortSIP needs %s to create a tenant; add %s to the task (timezone: an IANA name "
+                           "such as Europe/London; currency: ISO 4217 such as GBP; region: ISO 3166-1 alpha-3 such as "
+                           "GBR)" % (item["name"], ", ".join(missing), "them" if len(missing) > 1 else "it"))
+
+    def _require_system(self):
+        if not self.driver.system:
+            raise PbxError("PortSIP: only the system administrator manages tenants; log in as the system admin "
+                           "(without a tenant)")
+
+    def list(self, tenant):
+        self._require_system()
+        return [self._normalise(t) for t in self.driver.paged("/tenants")]
+
+    def details(self, tenant, obj, wanted):
+        if not (wanted - TENANT_LISTED - set(["name"])):
+            return obj
+        return self._normalise(self.call("GET", "/tenants/%s" % _path(obj["_id"])).json(), full=True)
+
+    @staticmethod
+    def _normalise(raw, full=False):
+        obj = dict((field, raw.get(field)) for field in TENANT_FIELDS if full or field in TENANT_LISTED)
+        obj.update(name=raw.get("name"), _id=raw.get("id"))
+        if full:
+            obj["api_fields"] = raw
+        return obj
+
+    def validate_delete(self, tenant, current):
+        if self.params.get("force"):
+            return
+        self.driver.enter_id(current["_id"], current["name"])
+        held = []
+        for path, what in TENANT_CONTENTS:
+            response = self.call("GET", path, params={"top": 1}, ok=(200, 404))
+            count = (response.json().get("count") or 0) if response.status_code == 200 else 0
+            if count:
+                held.append("%d %s%s" % (count, what, "" if count == 1 else "s"))
+        if held:
+            raise PbxError("tenant %s: it still holds %s, and PortSIP deletes everything in a tenant with it; remove "
+                           "them first, or set force: true to delete the tenant and all it holds"
+                           % (current["name"], ", ".join(held)))
+
+    @staticmethod
+    def _body(item):
+        body = dict(item.get("api_fields") or {})
+        body.update((k, v) for k, v in item.items() if k in TENANT_FIELDS)
+        return body
+
+    def create(self, tenant, item):
+        self._require_system()
+        body = self._body(item)
+        body["name"] = item["name"]
+        self.call("POST", "/tenants", json=body)
+
+    def update(self, tenant, current, changes, item):
+        body = self._body(changes)
+        if body:
+            self.call("POST", "/tenants/%s" % _path(current["_id"]), json=body)
+
+    def delete(self, tenant, current):
+        self.call("POST", "/tenants/%s/destroy" % _path(current["_id"]), ok=(200, 204))
+
+
+PortsipDriver.KINDS = {"extension": PortsipUsers, "tenant": PortsipTenants}

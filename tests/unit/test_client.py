@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import (
     MASK, AmbiguousWrite, Client, PbxApiError, PbxError)
 
-PATH = "/api/no_such_thing"  # answered 404 by the simulator; faults still apply
+PATH = "/api/no_such_thing"  # answered 404 by the simulator (counted as unrouted); faults still apply
 
 
 def client(sim, **kwargs):
@@ -25,7 +25,7 @@ def test_reads_are_retried_after_429_honouring_retry_after(sim):
         c.request("GET", PATH)
     assert info.value.status == 404, "after two 429s the real answer comes through"
     assert c.sleeps == [7.0, 7.0]
-    assert sim.stats()["reads"] == 3
+    assert sim.stats()["requests"] == 3
     assert len(c.warnings) == 2 and "429" in c.warnings[0]
 
 
@@ -43,7 +43,7 @@ def test_retries_are_bounded(sim):
     with pytest.raises(PbxApiError) as info:
         c.request("GET", PATH)
     assert info.value.status == 503
-    assert sim.stats()["reads"] == 3
+    assert sim.stats()["requests"] == 3
 
 
 def test_a_write_that_may_have_landed_is_not_resent(sim):
@@ -51,7 +51,7 @@ def test_a_write_that_may_have_landed_is_not_resent(sim):
     c = client(sim)
     with pytest.raises(AmbiguousWrite):
         c.request("POST", PATH, json={})
-    assert sim.stats()["writes"] == 1
+    assert sim.stats()["requests"] == 1
 
 
 def test_a_rate_limited_write_is_resent(sim):
@@ -59,7 +59,7 @@ def test_a_rate_limited_write_is_resent(sim):
     c = client(sim)
     with pytest.raises(PbxApiError) as info:
         c.request("POST", PATH, json={})
-    assert info.value.status == 404 and sim.stats()["writes"] == 2
+    assert info.value.status == 404 and sim.stats()["requests"] == 2
 
 
 def test_dropped_connection_read_retried_write_ambiguous(sim):
@@ -67,7 +67,7 @@ def test_dropped_connection_read_retried_write_ambiguous(sim):
     c = client(sim)
     with pytest.raises(PbxApiError):
         c.request("GET", PATH)
-    assert sim.stats()["reads"] == 2
+    assert sim.stats()["requests"] == 2
     sim.faults({"kind": "drop", "count": 1})
     with pytest.raises(AmbiguousWrite):
         c.request("POST", PATH, json={})

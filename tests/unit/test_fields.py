@@ -55,7 +55,22 @@ def test_public_view_masks_secrets_and_drops_internals():
 def test_argument_spec_marks_secrets_no_log():
     spec = EXTENSION.option_spec()
     assert {k for k, v in spec.items() if v.get("no_log")} == {"voicemail_pin", "sip_password", "web_password"}
-    assert spec["aliases"] == {"type": "list", "elements": "str"}
+    # Options written as digits arrive raw, so that an unquoted YAML number can be refused.
+    assert spec["aliases"] == {"type": "list", "elements": "raw"}
+    assert spec["number"] == {"type": "raw"} and spec["groups"] == {"type": "list", "elements": "str"}
+
+
+@pytest.mark.parametrize("option, value", [("number", 419), ("number", 101.0), ("voicemail_pin", 1234),
+                                           ("caller_id", 14235550201), ("aliases", ["ann", 2201]), ("number", True)])
+def test_digits_must_arrive_as_text(option, value):
+    problem = EXTENSION.options[option].not_text(value)
+    assert problem and "quote" in problem and option in problem
+
+
+def test_text_digits_are_fine():
+    assert EXTENSION.options["number"].not_text("0643") is None
+    assert EXTENSION.options["aliases"].not_text(["ann", "2201"]) is None
+    assert EXTENSION.options["name"].not_text(5) is None, "only digits options are checked"
 
 
 def test_emails_compare_without_case():

@@ -37,32 +37,32 @@ def test_system_admin_enters_the_tenant_and_lists_100_at_a_time(acme):
     acme.reset_stats()
     d = driver(acme)
     d.connect()
-    users = d.list("extension", "acme")
+    users = d.kind("extension").list("acme")
     assert len(users) == 250 and users[0]["number"] == "1000" and users[0]["login_name"] == "user1000"
     assert set(users[0]) == {"number", "name", "email", "enabled", "login_name", "role", "_id"}
     stats = acme.stats()
     assert (stats["logins"], stats["reads"], stats["writes"]) == (2, 4, 0), routes(acme)
     assert count(acme, "GET /api/users", "reads") == 3
     # The scope is remembered: a second listing is one more page run, no new switch.
-    d.list("extension", "acme")
+    d.kind("extension").list("acme")
     assert acme.stats()["logins"] == 2
 
 
 def test_tenant_may_be_named_by_its_domain(acme):
     d = driver(acme, tenant="ACME.example.com")
     d.connect()
-    assert d.list("extension", "ACME.example.com") == []
+    assert d.kind("extension").list("ACME.example.com") == []
 
 
 def test_the_system_admin_needs_an_existing_tenant(acme):
     d = driver(acme, tenant=None)
     d.connect()
     with pytest.raises(PbxError, match="set the tenant option"):
-        d.list("extension", None)
+        d.kind("extension").list(None)
     d = driver(acme, tenant="globex")
     d.connect()
     with pytest.raises(PbxError, match="tenant 'globex' not found"):
-        d.list("extension", "globex")
+        d.kind("extension").list("globex")
     assert acme.stats()["writes"] == 0
 
 
@@ -72,7 +72,7 @@ def test_tenant_admin_logs_in_with_the_domain_and_never_lists_itself(acme):
         {"tenant": "acme", "extension_number": "101"}])
     d = driver(acme, tenant="acme.example.com", username="boss", password="Boss-pw")
     d.connect()
-    assert [u["number"] for u in d.list("extension", "acme.example.com")] == ["101"]
+    assert [u["number"] for u in d.kind("extension").list("acme.example.com")] == ["101"]
     # One refused system login, then the tenant login; no tenant listing, no switch.
     assert count(acme, "POST /api/auth/sign_in", "logins") == 2
     assert count(acme, "GET /api/tenants", "reads") == 0
@@ -88,39 +88,39 @@ def test_wrong_credentials_fail_without_showing_the_password(acme):
 def test_writes_are_one_request_each(acme):
     d = driver(acme)
     d.connect()
-    d.list("extension", "acme")
+    d.kind("extension").list("acme")
     acme.reset_stats()
-    d.create("extension", "acme", dict(ITEM, role="Admin", api_fields={"department": "Sales"}))
+    d.kind("extension").create("acme", dict(ITEM, role="Admin", api_fields={"department": "Sales"}))
     assert acme.stats()["writes"] == 1
-    current = d.get("extension", "acme", "101")
+    current = d.kind("extension").get("acme", "101")
     assert current["login_name"] == "101" and current["role"] == "Admin" and current["name"] == "Ann Lee"
 
     acme.reset_stats()
-    d.update("extension", "acme", current, {"name": "Ann B. Lee", "email": "ann.b@acme.example"}, ITEM)
+    d.kind("extension").update("acme", current, {"name": "Ann B. Lee", "email": "ann.b@acme.example"}, ITEM)
     assert acme.stats()["writes"] == 1
-    d.update("extension", "acme", current, {"role": "StandardUser", "web_password": "New-Web",
+    d.kind("extension").update("acme", current, {"role": "StandardUser", "web_password": "New-Web",
                                             "sip_password": "New-Sip"}, ITEM)
     assert acme.stats()["writes"] == 4
-    fresh = d.get("extension", "acme", "101")
+    fresh = d.kind("extension").get("acme", "101")
     assert (fresh["name"], fresh["email"], fresh["role"]) == ("Ann B. Lee", "ann.b@acme.example", "StandardUser")
     with pytest.raises(PbxError, match="login_name is fixed"):
-        d.update("extension", "acme", fresh, {"login_name": "ann"}, ITEM)
+        d.kind("extension").update("acme", fresh, {"login_name": "ann"}, ITEM)
     assert acme.stats()["writes"] == 4
 
-    d.delete("extension", "acme", fresh)
+    d.kind("extension").delete("acme", fresh)
     assert acme.stats()["writes"] == 5
-    assert d.get("extension", "acme", "101") is None
+    assert d.kind("extension").get("acme", "101") is None
 
 
 def test_api_fields_are_read_only_when_asked(acme):
     d = driver(acme)
     d.connect()
-    d.create("extension", "acme", dict(ITEM, api_fields={"department": "Sales", "enable_dnd": True}))
-    obj = d.list("extension", "acme")[0]
+    d.kind("extension").create("acme", dict(ITEM, api_fields={"department": "Sales", "enable_dnd": True}))
+    obj = d.kind("extension").list("acme")[0]
     assert "api_fields" not in obj
     acme.reset_stats()
-    assert d.details("extension", "acme", obj, {"email"}) is obj and acme.stats()["reads"] == 0
-    full = d.details("extension", "acme", obj, {"api_fields"})
+    assert d.kind("extension").details("acme", obj, {"email"}) is obj and acme.stats()["reads"] == 0
+    full = d.kind("extension").details("acme", obj, {"api_fields"})
     assert full["api_fields"]["department"] == "Sales" and full["api_fields"]["enable_dnd"] is True
     assert acme.stats()["reads"] == 1
 
@@ -128,33 +128,33 @@ def test_api_fields_are_read_only_when_asked(acme):
 def test_an_expired_token_is_refreshed_and_the_tenant_entered_again(acme):
     d = driver(acme)
     d.connect()
-    d.list("extension", "acme")
+    d.kind("extension").list("acme")
     acme.ops("POST", "portsip/expire_tokens")
     acme.reset_stats()
-    d.create("extension", "acme", ITEM)
+    d.kind("extension").create("acme", ITEM)
     assert acme.stats()["writes"] == 2, routes(acme)  # the refused POST and the real one
     assert count(acme, "POST /api/auth/refresh_token", "logins") == 1
     assert count(acme, "POST /api/tenants/switch", "logins") == 1
-    assert d.get("extension", "acme", "101") is not None
+    assert d.kind("extension").get("acme", "101") is not None
 
 
 def test_a_dead_refresh_token_means_a_new_login(acme):
     d = driver(acme)
     d.connect()
-    d.list("extension", "acme")
+    d.kind("extension").list("acme")
     d._refresh_token = "NOT-A-REFRESH-TOKEN"
     acme.ops("POST", "portsip/expire_tokens")
     acme.reset_stats()
-    assert d.list("extension", "acme") == []
+    assert d.kind("extension").list("acme") == []
     assert count(acme, "POST /api/auth/sign_in", "logins") == 1
 
 
 def test_vendor_errors_are_reported_with_portsip_codes(acme):
     d = driver(acme)
     d.connect()
-    d.create("extension", "acme", dict(ITEM, login_name="ann"))
+    d.kind("extension").create("acme", dict(ITEM, login_name="ann"))
     with pytest.raises(PbxApiError) as info:
-        d.create("extension", "acme", dict(ITEM, number="102", login_name="ann"))
+        d.kind("extension").create("acme", dict(ITEM, number="102", login_name="ann"))
     assert info.value.status == 400
     assert "VALIDATE_FAILED" in info.value.msg and "already exists" in info.value.msg
 
@@ -173,16 +173,16 @@ def test_vendor_errors_are_reported_with_portsip_codes(acme):
 def test_validation_before_any_request(sim, change, words):
     d = driver(sim)
     with pytest.raises(PbxError) as info:
-        d.validate("extension", dict(ITEM, **change), "acme")
+        d.kind("extension").validate(dict(ITEM, **change), "acme")
     for word in words:
         assert word in info.value.msg
 
 
 def test_a_create_names_the_options_it_lacks(sim):
     d = driver(sim)
-    d.validate_create("extension", ITEM, "acme")
+    d.kind("extension").validate_create(ITEM, "acme")
     with pytest.raises(PbxError) as info:
-        d.validate_create("extension", {"number": "101", "email": "x@example.com"}, "acme")
+        d.kind("extension").validate_create({"number": "101", "email": "x@example.com"}, "acme")
     assert "name, voicemail_pin, sip_password, web_password" in info.value.msg
 
 
