@@ -22,7 +22,10 @@ description:
     written when the extension is created and afterwards only with O(update_password=always).
   - An option the platform cannot honour fails before any request is sent, naming the option and the platform.
   - The list form reads each kind once (one paged listing) and then sends only the writes needed.
-    If one write fails the task stops and reports which extensions were applied and which were not.
+    If one write fails the task stops, reads the extensions again and reports what the PBX holds: which
+    changes were applied, applied in part or not applied. A rerun completes the work.
+  - The tenant (O(tenant)) is checked before the first write. In check mode a tenant that does not exist yet
+    (because a M(pbxops.pbx.pbx_tenant) task before this one would create it) is predicted as empty, with a warning.
 author:
   - pbxops.pbx founding engineer (@pbxops)
 extends_documentation_fragment:
@@ -32,9 +35,10 @@ options:
   number: &number
     description:
       - The extension number; the natural key. Required unless O(extensions) is given.
+      - A string: quote it (V("0643")). An unquoted number is refused, because YAML reads V(0643) as the integer 419.
       - "sipXcom: the user name, digits only. IPCortex: C(virt_exten), letters, digits, V(*) and V(#)
         (for example V(400b)). PortSIP: C(extension_number), 3 to 64 digits."
-    type: str
+    type: raw
   name: &name
     description:
       - Display name.
@@ -67,10 +71,10 @@ options:
     type: bool
   voicemail_pin: &voicemail_pin
     description:
-      - Voicemail PIN, digits only. Write-only, see O(update_password).
+      - Voicemail PIN, digits only, as a quoted string. Write-only, see O(update_password).
       - "sipXcom: at least 4 digits. PortSIP: 6 to 10 digits without a run of three equal or consecutive
         digits (such as V(111), V(123) or V(321)); required to create."
-    type: str
+    type: raw
   sip_password: &sip_password
     description:
       - Password the phone registers with. Write-only, see O(update_password).
@@ -83,15 +87,17 @@ options:
     type: str
   caller_id: &caller_id
     description:
-      - Outbound caller ID number shown to external parties.
+      - Outbound caller ID number shown to external parties, as a quoted string (unquoted, YAML reads
+        V(+14235550201) as a number and drops the V(+)).
       - "sipXcom: the user setting C(caller-alias/external-number). IPCortex: C(callerid), digits with an
         optional leading V(+); a leading V(-) withholds the number by default."
-    type: str
+    type: raw
   aliases: &aliases
     description:
-      - sipXcom only. Other names or numbers that reach this user. Compared as a set; the list replaces the current aliases.
+      - sipXcom only. Other names or numbers that reach this user, each a string (quote numbers).
+        Compared as a set; the list replaces the current aliases.
     type: list
-    elements: str
+    elements: raw
   groups: &groups
     description:
       - sipXcom only. User groups the user belongs to, compared as a set. Groups that do not exist are created;
@@ -167,9 +173,19 @@ options:
     description:
       - With O(extensions), also remove every extension of the same O(tenant) that the list does not name.
       - Needs the list form; O(extensions=[]) with O(purge=true) removes all extensions of the tenant.
+      - "On sipXcom without O(tenant), the listing spans every branch: such a purge is refused unless
+        O(purge_all_tenants=true). Run it with C(--check) first to see what it would remove."
+    type: bool
+    default: false
+  purge_all_tenants:
+    description:
+      - Allow O(purge) to reach every tenant of the PBX, where the task's scope is the whole PBX (sipXcom
+        without O(tenant)). Without it, such a purge fails before any write and says how many extensions
+        of which tenants it would remove.
     type: bool
     default: false
 seealso:
+  - module: pbxops.pbx.pbx_tenant
   - name: sipXcom REST API
     description: The sipXconfig C(/api/users) resource this module uses on sipXcom.
     link: https://onrelay.github.io/sipxecs/restapi.html
@@ -188,6 +204,14 @@ EXAMPLES = r"""
       password: "{{ vault_pbx_password }}"
       tenant: acme
   block:
+    - name: The tenant the extensions belong to
+      pbxops.pbx.pbx_tenant:
+        name: acme
+        domain: acme.pbx.example.com
+        timezone: Europe/London
+        currency: GBP
+        region: GBR
+
     - name: Create extension 101 with its secrets (written once, on create)
       pbxops.pbx.pbx_extension:
         number: "101"
@@ -236,17 +260,23 @@ EXAMPLES = r"""
     api_fields:
       phonebook: 3
 
-- name: Rotate SIP passwords on purpose (reports changed on every run)
+- name: Rotate the SIP passwords of two sipXcom users (reports changed on every run)
+  # The items are whole definitions: an extension that is missing is created with them.
   pbxops.pbx.pbx_extension:
     platform: sipxcom
     url: https://sipx.example.com
     username: superadmin
     password: "{{ vault_sipx_password }}"
+    tenant: headquarters
     update_password: always
     extensions:
       - number: "201"
+        first_name: Bob
+        last_name: Stone
         sip_password: "{{ vault_new_sip_201 }}"
       - number: "202"
+        first_name: Cleo
+        last_name: Diaz
         sip_password: "{{ vault_new_sip_202 }}"
 
 - name: Disable a PortSIP extension on a lab PBX with a self-signed certificate, with patient retries
@@ -261,6 +291,16 @@ EXAMPLES = r"""
     retries: 5
     number: "101"
     enabled: false
+
+- name: Remove every extension of every sipXcom branch that the list does not name
+  pbxops.pbx.pbx_extension:
+    platform: sipxcom
+    url: https://sipx.example.com
+    username: superadmin
+    password: "{{ vault_sipx_password }}"
+    purge: true
+    purge_all_tenants: true
+    extensions: "{{ all_sipxcom_extensions }}"
 
 - name: Remove an extension
   pbxops.pbx.pbx_extension:
@@ -281,7 +321,10 @@ extension:
   type: dict
   sample: {"number": "101", "first_name": "Ann", "last_name": "Lee", "email": "ann.lee@acme.example", "enabled": true}
 objects:
-  description: One entry per extension of the list form, and per extension removed by O(purge).
+  description:
+    - One entry per extension of the list form that the task changed (or would change), and per extension
+      removed by O(purge). Unchanged extensions are only counted in RV(summary), so a run over thousands of
+      extensions that changes nothing returns a small result.
   returned: when O(extensions) is given
   type: list
   elements: dict
@@ -303,22 +346,38 @@ objects:
       description: The managed fields after the task; empty after a removal.
       type: dict
       returned: always
-    applied:
-      description: Only when the task failed part-way; whether this change reached the PBX.
-      type: bool
+    outcome:
+      description:
+        - Only when the task failed part-way; how far this change got, read back from the PBX after the failure.
+        - V(applied) (the PBX holds it), V(partial) (for example created, but not every option set yet),
+          V(not_applied), or V(unknown) when the PBX could not be read again.
+      type: str
       returned: on failure
 summary:
-  description: How many extensions were created, updated, deleted and left unchanged.
+  description:
+    - How many extensions were created, updated, deleted and left unchanged.
+    - After a failure it counts what the PBX holds, read back after the failure (a planned create counts only if
+      the extension exists), and adds V(not_applied) (and V(unknown) when the PBX could not be read again).
   returned: always
   type: dict
   sample: {"created": 2, "updated": 1, "deleted": 0, "unchanged": 97}
 applied:
-  description: On a failed list run, the numbers whose change reached the PBX before the failure.
+  description: On failure, the numbers whose change the PBX holds.
+  returned: on failure
+  type: list
+  elements: str
+partial:
+  description: On failure, the numbers whose change the PBX holds only in part; a rerun completes them.
   returned: on failure
   type: list
   elements: str
 not_applied:
-  description: On a failed list run, the numbers whose change was not made.
+  description: On failure, the numbers whose change was not made.
+  returned: on failure
+  type: list
+  elements: str
+unknown:
+  description: On failure, the numbers whose state could not be read back.
   returned: on failure
   type: list
   elements: str
