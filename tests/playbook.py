@@ -53,6 +53,75 @@ class PlayResult:
         return "PlayResult(rc=%s)\n%s" % (self.rc, self.output[-4000:])
 
 
+def _environment(collections, tmp, env):
+    run_env = dict(os.environ)
+    run_env.update({
+        "ANSIBLE_COLLECTIONS_PATH": collections,
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_LOCALHOST_WARNING": "0",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+        "ANSIBLE_HOME": os.path.join(tmp, "ansible-home"),
+    })
+    run_env.pop("PYTHONPATH", None)
+    if env:
+        run_env.update(env)
+    return run_env
+
+
+def connection_environment(url, connection):
+    """The PBX_* variables that give every module its connection (as an AWX credential would)."""
+    env = {"PBX_URL": url}
+    for key, value in connection.items():
+        if value is not None:
+            env["PBX_" + key.upper()] = str(value)
+    return env
+
+
+def run_playbook_text(url, connection, text, extra_vars=None, check=False, timeout=600):
+    """Run a playbook written as YAML text (so that YAML's own reading of it is tested), with the
+    connection in the environment. Returns (returncode, output)."""
+    collections = ensure_collection_link()
+    tmp = tempfile.mkdtemp(prefix="pbxplay-")
+    path = os.path.join(tmp, "play.yml")
+    with open(path, "w") as fh:
+        fh.write(text)
+    cmd = [ANSIBLE_PLAYBOOK, "-i", "localhost,", "-c", "local", path]
+    if check:
+        cmd.append("--check")
+    if extra_vars:
+        cmd += ["-e", json.dumps(extra_vars)]
+    env = _environment(collections, tmp, connection_environment(url, connection))
+    proc = subprocess.run(cmd, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                          timeout=timeout, universal_newlines=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return proc.returncode, proc.stdout
+
+
+def make_tenant(sim, platform, connection=None, name=None):
+    """The tenant a test works in: pbx_tenant where the platform has the API, a fixture for IPCortex
+    companies (which have none)."""
+    from samples import TENANT, TENANT_ARGS, TENANT_FIXTURE
+
+    name = name or TENANT
+    if platform not in TENANT_ARGS:
+        fixture, items = TENANT_FIXTURE[platform]
+        sim.fixtures(platform, fixture, [dict(item, name=name) for item in items])
+        return
+    args = dict(TENANT_ARGS[platform], name=name)
+    if "domain" in args:
+        args["domain"] = name + ".example.com"
+    connection = dict(connection or CONNECTION[platform])
+    result = run_play(connection.pop("url", sim.url), connection, [{"name": "tenant", "pbxops.pbx.pbx_tenant": args}])
+    assert result.rc == 0 and result["tenant"]["changed"], result
+
+
+def views(result):
+    """(before, after) of a single-form result's diff, as the module renders them (JSON text)."""
+    return json.loads(result["diff"]["before"]), json.loads(result["diff"]["after"])
+
+
 def run_play(url, connection, tasks, check=False, diff=False, verbosity=0, extra_vars=None, env=None,
              module_defaults=True, timeout=600):
     """Run tasks (list of {name: module_args} dicts with a 'name') in one play.
@@ -93,19 +162,7 @@ def run_play(url, connection, tasks, check=False, diff=False, verbosity=0, extra
         cmd.append("-" + "v" * verbosity)
     if extra_vars:
         cmd += ["-e", json.dumps(extra_vars)]
-    run_env = dict(os.environ)
-    run_env.update({
-        "ANSIBLE_COLLECTIONS_PATH": collections,
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_LOCALHOST_WARNING": "0",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-        "ANSIBLE_HOME": os.path.join(tmp, "ansible-home"),
-    })
-    run_env.pop("PYTHONPATH", None)
-    if env:
-        run_env.update(env)
+    run_env = _environment(collections, tmp, env)
     proc = subprocess.run(cmd, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=run_env, timeout=timeout,
                           universal_newlines=True)
     results = {}

@@ -26,3 +26,11 @@ TENANT_FIXTURE = {
     "ipcortex": ("companies", [{"name": TENANT}]),
     "portsip": ("tenants", [{"name": TENANT, "domain": TENANT + ".example.com"}]),
 }
+
+
+# What pbx_tenant creates for the tests, where the platform has a tenant API.
+TENANT_ARGS = {
+    "sipxcom": {"name": TENANT, "description": "Acme head office"},
+    "portsip": {"name": TENANT, "domain": TENANT + ".example.com", "timezone": "Europe/London", "currency": "GBP",
+                "region": "GBR"},
+}

@@ -1,7 +1,7 @@
 import pytest
 
-from playbook import CONNECTION
-from samples import TENANT, TENANT_FIXTURE
+from playbook import CONNECTION, make_tenant, run_play
+from samples import TENANT
 
 PLATFORMS = ("sipxcom", "ipcortex", "portsip")
 
@@ -12,7 +12,7 @@ def platform(request):
 
 
 class Target:
-    """A clean simulator plus the connection options of one platform."""
+    """A clean simulator with the tenant created, plus the connection options of one platform."""
 
     def __init__(self, sim, platform):
         self.sim = sim
@@ -30,8 +30,6 @@ class Target:
         return self.sim.stats()["by_platform"].get(self.platform, {}).get("by_route", {})
 
     def play(self, tasks, **kwargs):
-        from playbook import run_play
-
         connection = kwargs.pop("connection", self.connection)
         return run_play(self.url, connection, tasks, **kwargs)
 
@@ -39,8 +37,7 @@ class Target:
 @pytest.fixture
 def target(simulator, platform):
     simulator.reset()
-    fixture, items = TENANT_FIXTURE[platform]
-    simulator.fixtures(platform, fixture, items)
+    make_tenant(simulator, platform)
     simulator.reset_stats()
     yield Target(simulator, platform)
     simulator.ops("DELETE", "faults")

@@ -1,14 +1,19 @@
 """pbx_extension end to end: real ansible-playbook runs against the simulator,
-on every platform, asserting on results and on the simulator's request counts."""
+on every platform, asserting on results, on the simulator's request counts and
+on what the PBX holds afterwards, read back through its own API (tests/readback.py)."""
+
+import json
 
 import pytest
 
-from playbook import CONNECTION, run_play
-from samples import TENANT, TENANT_FIXTURE, ext
+import readback
+from playbook import CONNECTION, make_tenant, run_play, run_playbook_text, views
+from samples import TENANT, ext
 from simhelper import RunningSimulator
 
 MODULE = "pbxops.pbx.pbx_extension"
 MASK = "********"
+SECRETS = ("sip_password", "web_password", "voicemail_pin")
 
 # The fewest writes that create one extension with the options of ext():
 # IPCortex creates an extension with a few columns, then updates the rest.
@@ -38,6 +43,14 @@ def assert_failed(result, name, *words):
     return r
 
 
+def assert_pbx_holds(target, number, predicted):
+    """The PBX, read through its own API, holds what the (check-mode) result said it would."""
+    actual = readback.extension(target.sim, target.platform, TENANT, number)
+    assert actual is not None, "extension %s is not on the PBX" % number
+    problems = readback.holds(actual, predicted, SECRETS)
+    assert not problems, problems
+
+
 def test_single_extension_lifecycle(target):
     p = target.platform
     create = [task("ext", **ext(p, 101))]
@@ -45,19 +58,19 @@ def test_single_extension_lifecycle(target):
     predicted = assert_ok(target.play(create, check=True, diff=True), "ext")
     assert predicted["changed"] is True
     assert target.writes() == 0, "check mode wrote: %s" % target.routes()
-    assert predicted["diff"]["before"] == {}
-    assert predicted["diff"]["after"]["number"] == "101"
-    assert predicted["diff"]["after"]["email"] == "user101@acme.example"
-    for secret in ("sip_password", "web_password", "voicemail_pin"):
+    before, after = views(predicted)
+    assert before == {} and after["number"] == "101" and after["email"] == "user101@acme.example"
+    for secret in SECRETS:
         if secret in create[0][MODULE]:
-            assert predicted["diff"]["after"][secret] == MASK
+            assert after[secret] == MASK
+    assert readback.extension(target.sim, p, TENANT, "101") is None
 
     created = assert_ok(target.play(create, diff=True), "ext")
     assert created["changed"] is True
     assert target.writes() == CREATE_WRITES[p], target.routes()
-    assert created["diff"] == predicted["diff"], "check mode predicted another diff"
-    assert created["extension"] == predicted["extension"]
     assert created["summary"] == {"created": 1, "updated": 0, "deleted": 0, "unchanged": 0}
+    assert_pbx_holds(target, "101", predicted["extension"])
+    assert created["diff"] == predicted["diff"] and created["extension"] == predicted["extension"]
 
     target.sim.reset_stats()
     rerun = assert_ok(target.play(create), "ext")
@@ -70,24 +83,25 @@ def test_single_extension_lifecycle(target):
     target.sim.reset_stats()
     predicted = assert_ok(target.play(update, check=True, diff=True), "ext")
     assert predicted["changed"] is True and target.writes() == 0
-    assert predicted["diff"]["before"]["email"] == "user101@acme.example"
-    assert predicted["diff"]["after"]["email"] == "ann@acme.example"
-    assert "sip_password" not in predicted["diff"]["after"], "secrets are not rewritten with on_create"
+    before, after = views(predicted)
+    assert before["email"] == "user101@acme.example" and after["email"] == "ann@acme.example"
+    assert "sip_password" not in after, "secrets are not rewritten with on_create"
     updated = assert_ok(target.play(update, diff=True), "ext")
     assert updated["changed"] is True
     assert target.writes() == 1, "a one-field update must be one write: %s" % target.routes()
-    assert updated["diff"] == predicted["diff"]
+    assert_pbx_holds(target, "101", predicted["extension"])
 
     target.sim.reset_stats()
     remove = [task("ext", number="101", state="absent")]
     predicted = assert_ok(target.play(remove, check=True, diff=True), "ext")
     assert predicted["changed"] is True and target.writes() == 0
-    assert predicted["diff"]["before"]["email"] == "ann@acme.example"
-    assert "api_fields" not in predicted["diff"]["before"], "the vendor's raw record (secrets too) stays out"
-    assert predicted["diff"]["after"] == {}
+    before, after = views(predicted)
+    assert before["email"] == "ann@acme.example" and after == {}
+    assert "api_fields" not in before, "the vendor's raw record (secrets too) stays out"
     removed = assert_ok(target.play(remove, diff=True), "ext")
     assert removed["changed"] is True and removed["diff"] == predicted["diff"]
     assert target.writes() == 1
+    assert readback.extension(target.sim, p, TENANT, "101") is None
     target.sim.reset_stats()
     again = assert_ok(target.play(remove), "ext")
     assert again["changed"] is False and target.writes() == 0
@@ -105,10 +119,13 @@ def test_bulk_converge_rerun_and_purge(target):
     assert created["summary"] == predicted["summary"]
     assert [o["action"] for o in created["objects"]] == ["created"] * 5
     assert target.writes() == BULK_CREATE_WRITES[p](5), target.routes()
+    for obj in predicted["objects"]:
+        assert_pbx_holds(target, obj["number"], obj["after"])
 
     target.sim.reset_stats()
     rerun = assert_ok(target.play(play), "bulk")
     assert rerun["changed"] is False and rerun["summary"]["unchanged"] == 5
+    assert rerun["objects"] == [], "unchanged objects are counted, not echoed"
     assert target.writes() == 0
 
     target.sim.reset_stats()
@@ -119,23 +136,24 @@ def test_bulk_converge_rerun_and_purge(target):
     purged = assert_ok(target.play(keep), "purge")
     assert purged["summary"] == predicted["summary"]
     assert target.writes() == 2
+    assert [readback.extension(target.sim, p, TENANT, n) is None for n in ("203", "204", "205")] == \
+        [False, True, True]
     target.sim.reset_stats()
     assert assert_ok(target.play(keep), "purge")["changed"] is False
     assert target.writes() == 0
 
 
+@pytest.mark.parametrize("platform", ["sipxcom", "portsip"])  # IPCortex extensions have no secrets
 def test_update_password_always_rewrites_secrets(target):
     p = target.platform
     item = ext(p, 301)
     assert_ok(target.play([task("ext", **item)]), "ext")
-    secrets = dict((k, v) for k, v in item.items() if k in ("sip_password", "web_password", "voicemail_pin"))
-    if not secrets:
-        pytest.skip("%s extensions have no secrets" % p)
     target.sim.reset_stats()
     r = assert_ok(target.play([task("ext", update_password="always", **item)], diff=True), "ext")
     assert r["changed"] is True
     assert target.writes() >= 1
-    assert all(r["diff"]["after"][k] == MASK for k in secrets)
+    after = views(r)[1]
+    assert all(after[k] == MASK for k in SECRETS)
 
 
 def test_bad_input_fails_cleanly_without_writes(target):
@@ -148,6 +166,7 @@ def test_bad_input_fails_cleanly_without_writes(target):
         task("unsupported option", **dict(ext(p, 404), **{UNSUPPORTED[p]: "x" if p == "sipxcom" else ["x"]})),
         task("both forms", number="405", extensions=[ext(p, 406)]),
         task("purge without list", number="407", purge=True),
+        task("api_key where there is none", api_key="k-123", **ext(p, 408)),
     ])
     assert_failed(r, "bad number", bad_number)
     assert_failed(r, "duplicates", "extensions[0]", "extensions[2]", "401")
@@ -156,7 +175,72 @@ def test_bad_input_fails_cleanly_without_writes(target):
     assert_failed(r, "unsupported option", UNSUPPORTED[p], label)
     assert_failed(r, "both forms", "mutually exclusive")
     assert_failed(r, "purge without list", "purge")
+    if p != "ipcortex":
+        assert_failed(r, "api_key where there is none", "api_key is an IPCortex option", label)
     assert target.writes() == 0, target.routes()
+
+
+YAML_NUMBERS = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: octal
+      pbxops.pbx.pbx_extension:
+        number: 0643
+        email: a@acme.example
+      register: octal
+      ignore_errors: true
+    - name: in a list
+      pbxops.pbx.pbx_extension:
+        extensions:
+          - {number: "0644", email: b@acme.example}
+          - {number: 645, email: c@acme.example}
+      register: listed
+      ignore_errors: true
+    - name: a templated integer
+      pbxops.pbx.pbx_extension:
+        number: "{{ 646 }}"
+        email: d@acme.example
+      register: templated
+      ignore_errors: true
+    - name: collect
+      ansible.builtin.copy:
+        content: "{{ {'octal': octal, 'listed': listed, 'templated': templated} | to_json }}"
+        dest: "{{ out }}"
+        mode: "0600"
+"""
+
+
+def test_numbers_that_yaml_reads_as_integers_are_refused(target, tmp_path):
+    out = tmp_path / "out.json"
+    run_playbook_text(target.url, target.connection, YAML_NUMBERS, extra_vars={"out": str(out)})
+    results = json.loads(out.read_text())
+    assert "the int 419" in results["octal"]["msg"] and 'number: "0643"' in results["octal"]["msg"]
+    assert results["listed"]["msg"].startswith("extensions[1]: number arrived as the int 645")
+    assert "the int 646" in results["templated"]["msg"] and "| string" in results["templated"]["msg"]
+    assert target.writes() == 0 and target.reads() == 0, "refused before any request"
+
+
+def test_a_mistyped_tenant_fails_before_any_write(target):
+    p = target.platform
+    conn = dict(target.connection, tenant="acmee")
+    r = target.play([task("bulk", extensions=[ext(p, 451), ext(p, 452)]),
+                     task("one", **ext(p, 453))], connection=conn)
+    word = {"sipxcom": "branch 'acmee' does not exist", "ipcortex": "company 'acmee' does not exist",
+            "portsip": "tenant 'acmee' not found"}[p]
+    assert_failed(r, "bulk", word)
+    assert_failed(r, "one", word)
+    assert target.writes() == 0, target.routes()
+    # In check mode a tenant that a pbx_tenant task could create is predicted as empty, with a warning;
+    # an IPCortex company cannot be created, so check mode fails as the real run would.
+    r = target.play([task("bulk", extensions=[ext(p, 451), ext(p, 452)])], connection=conn, check=True)
+    if p == "ipcortex":
+        assert_failed(r, "bulk", word)
+    else:
+        predicted = assert_ok(r, "bulk")
+        assert predicted["summary"]["created"] == 2
+        assert any(word in w and "check mode predicts" in w for w in predicted["warnings"])
+    assert target.writes() == 0
 
 
 def test_wrong_credentials_and_unreachable_pbx(target):
@@ -176,38 +260,42 @@ def test_wrong_credentials_and_unreachable_pbx(target):
     assert target.writes() == 0
 
 
-def test_portsip_refuses_weak_pin_before_writing(simulator):
-    simulator.reset()
-    simulator.fixtures("portsip", "tenants", [{"name": TENANT, "domain": TENANT + ".example.com"}])
-    simulator.reset_stats()
-    r = run_play(simulator.url, dict(CONNECTION["portsip"], tenant=TENANT), [
-        task("pin", **ext("portsip", 601, voicemail_pin="123456")),
-        task("missing", number="602", name="No Secrets", email="x@acme.example"),
-    ])
-    assert_failed(r, "pin", "voicemail_pin")
-    assert_failed(r, "missing", "602")
-    assert simulator.stats()["writes"] == 0
-
-
-def test_bulk_failure_reports_what_was_applied(target):
+def test_bulk_failure_reports_what_the_pbx_holds(target):
+    """The second write fails: the result says, read back from the PBX, what exists and what does not,
+    the summary counts what was done, and a rerun sends only the missing writes."""
     p = target.platform
     items = [ext(p, n) for n in (701, 702, 703)]
-    # The second write of the run fails with an error the client must not retry.
-    # IPCortex reads are POSTs too, and it creates in bulk: fail its second per-extension update.
+    # IPCortex creates all three in one call and then updates each: fail the second update.
     # PortSIP's sign-in and tenant switch are POSTs: fail the second user create.
     where = {"sipxcom": {"writes_only": True}, "ipcortex": {"path": "/rest/dialplan/update"},
              "portsip": {"path": "/api/users", "method": "POST"}}[p]
     target.sim.faults(dict(where, kind="status", status=400, platform=p, skip=1,
                            body={"errors": [{"code": "VALIDATE_FAILED", "message": "injected"}]}))
     r = target.play([task("bulk", extensions=items)])
-    failed = assert_failed(r, "bulk", "not applied")
+    failed = assert_failed(r, "bulk", "read back from the PBX")
     assert failed["changed"] is True
-    assert failed["applied"] and failed["not_applied"]
-    assert set(failed["applied"]) | set(failed["not_applied"]) == {"701", "702", "703"}
+    exists = dict((n, readback.extension(target.sim, p, TENANT, n) is not None) for n in ("701", "702", "703"))
+    if p == "ipcortex":
+        # All three exist (one create call), 701 is complete, 702 and 703 lack their other columns.
+        assert exists == {"701": True, "702": True, "703": True}
+        assert (failed["applied"], failed["partial"], failed["not_applied"]) == (["701"], ["702", "703"], [])
+        assert failed["summary"] == {"created": 3, "updated": 0, "deleted": 0, "unchanged": 0, "not_applied": 0}
+        assert [o["outcome"] for o in failed["objects"]] == ["applied", "partial", "partial"]
+    else:
+        assert exists == {"701": True, "702": False, "703": False}
+        assert (failed["applied"], failed["partial"], failed["not_applied"]) == (["701"], [], ["702", "703"])
+        assert failed["summary"] == {"created": 1, "updated": 0, "deleted": 0, "unchanged": 0, "not_applied": 2}
     target.sim.ops("DELETE", "faults")
-    # A rerun finishes the job and touches only what was not applied.
+    target.sim.reset_stats()
     done = assert_ok(target.play([task("bulk", extensions=items)]), "bulk")
-    assert done["summary"]["unchanged"] >= len(failed["applied"]) - (1 if p == "ipcortex" else 0)
+    if p == "ipcortex":
+        assert done["summary"] == {"created": 0, "updated": 2, "deleted": 0, "unchanged": 1}
+        assert target.writes() == 2, target.routes()
+    else:
+        assert done["summary"] == {"created": 2, "updated": 0, "deleted": 0, "unchanged": 1}
+        assert target.writes() == 2, target.routes()
+    for item in items:
+        assert_pbx_holds(target, item["number"], dict((k, v) for k, v in item.items() if k not in SECRETS))
 
 
 def test_retries_429_and_rereads_after_a_write_that_failed_late(target):
@@ -241,6 +329,50 @@ def test_connection_from_environment(target):
     assert assert_ok(r, "env")["changed"] is True
 
 
+def test_unicode_names_show_as_they_are_in_diff(target):
+    p = target.platform
+    name = {"first_name": "Ren\u00e9e"} if p == "sipxcom" else {"name": "Ren\u00e9e M\u00fcller"}
+    r = target.play([task("ext", **ext(p, 950, **name))], diff=True)
+    assert_ok(r, "ext")
+    assert "Ren\u00e9e" in r.output and "\\u00e9" not in r.output
+    assert_pbx_holds(target, "950", name)
+
+
+def test_purge_without_a_tenant_needs_the_opt_in_on_sipxcom(simulator):
+    simulator.reset()
+    for branch in ("hq", "annex"):
+        make_tenant(simulator, "sipxcom", name=branch)
+    conn = dict(CONNECTION["sipxcom"])
+    for branch, numbers in (("hq", (101, 102)), ("annex", (201, 202, 203))):
+        assert_ok(run_play(simulator.url, dict(conn, tenant=branch),
+                           [task("ext", extensions=[ext("sipxcom", n) for n in numbers])]), "ext")
+    simulator.reset_stats()
+    keep = [ext("sipxcom", 101)]
+    r = run_play(simulator.url, conn, [task("purge", extensions=keep, purge=True)])
+    assert_failed(r, "purge", "purge without tenant", "delete 4 extensions", "1 in hq", "3 in annex",
+                  "purge_all_tenants")
+    r = run_play(simulator.url, conn, [task("purge", extensions=keep, purge=True, purge_all_tenants=True)],
+                 check=True)
+    assert assert_ok(r, "purge")["summary"]["deleted"] == 4
+    assert simulator.stats()["writes"] == 0
+    r = run_play(simulator.url, conn, [task("purge", extensions=keep, purge=True, purge_all_tenants=True)])
+    assert assert_ok(r, "purge")["summary"]["deleted"] == 4
+    assert [readback.sipxcom_user(simulator, n) is None for n in ("101", "102", "201")] == [False, True, True]
+
+
+def test_portsip_refuses_weak_pin_before_writing(simulator):
+    simulator.reset()
+    make_tenant(simulator, "portsip")
+    simulator.reset_stats()
+    r = run_play(simulator.url, dict(CONNECTION["portsip"], tenant=TENANT), [
+        task("pin", **ext("portsip", 601, voicemail_pin="123456")),
+        task("missing", number="602", name="No Secrets", email="x@acme.example"),
+    ])
+    assert_failed(r, "pin", "voicemail_pin")
+    assert_failed(r, "missing", "602")
+    assert simulator.stats()["writes"] == 0
+
+
 @pytest.fixture(scope="module")
 def tls_simulator():
     with RunningSimulator(tls=True) as sim:
@@ -250,9 +382,9 @@ def tls_simulator():
 @pytest.mark.parametrize("platform", ["sipxcom", "ipcortex", "portsip"])
 def test_tls_verification(tls_simulator, platform):
     tls_simulator.reset()
-    tls_simulator.fixtures(platform, *TENANT_FIXTURE[platform])
-    conn = dict(CONNECTION[platform], tenant=TENANT, url=tls_simulator.url)
-    r = run_play(tls_simulator.url, conn, [
+    conn = dict(CONNECTION[platform], tenant=TENANT, url=tls_simulator.url, ca_path=tls_simulator.ca_path)
+    make_tenant(tls_simulator, platform, connection=conn)
+    r = run_play(tls_simulator.url, dict(conn, ca_path=None), [
         task("verify, unknown CA", **ext(platform, 111)),
         task("verify with ca_path", ca_path=tls_simulator.ca_path, **ext(platform, 112)),
         task("no verification", validate_certs=False, **ext(platform, 113)),
@@ -280,11 +412,11 @@ def secret_simulator():
 @pytest.mark.parametrize("platform", ["sipxcom", "ipcortex", "portsip"])
 def test_no_secret_reaches_vvv_output(secret_simulator, platform):
     secret_simulator.reset()
-    secret_simulator.fixtures(platform, *TENANT_FIXTURE[platform])
     user, password = SECRET_CREDENTIALS[platform]
     conn = {"platform": platform, "tenant": TENANT, "username": user, "password": password}
     if platform == "ipcortex":
         conn = {"platform": platform, "tenant": TENANT, "api_key": SECRET_KEY}
+    make_tenant(secret_simulator, platform, connection=conn)
     item = ext(platform, 121, sip_password="Zq-SIP-Secret-991", web_password="Zq-WEB-Secret-992")
     if platform == "portsip":
         item["voicemail_pin"] = "975318"

@@ -4,7 +4,9 @@ it exactly), rerun unchanged. Options fixed at creation must refuse a change."""
 
 import pytest
 
-from samples import ext
+import readback
+from playbook import views
+from samples import TENANT, ext
 
 MODULE = "pbxops.pbx.pbx_extension"
 
@@ -61,8 +63,12 @@ def test_every_option_sets_reruns_and_changes(target):
     predicted = run(target, second, check=True, diff=True)
     assert predicted["changed"] is True and target.writes() == 0
     changed = run(target, second, diff=True)
+    # What check mode said the PBX would hold is what it holds, read through its own API.
+    actual = readback.extension(target.sim, p, TENANT, "150")
+    problems = readback.holds(actual, predicted["extension"], ("sip_password", "web_password", "voicemail_pin"))
+    assert not problems, problems
     assert changed["diff"] == predicted["diff"] and changed["extension"] == predicted["extension"]
-    before, after = changed["diff"]["before"], changed["diff"]["after"]
+    before, after = views(changed)
     assert set(k for k in after if before.get(k) != after[k]) == set(OPTIONS[p]), changed["diff"]
     target.sim.reset_stats()
     assert run(target, second)["changed"] is False and target.writes() == 0, target.routes()
