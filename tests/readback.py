@@ -79,8 +79,8 @@ def ipcortex_call(sim, verb, body):
 
 
 def ipcortex_extension(sim, company, number):
-    answer = ipcortex_call(sim, "readfull", {"type": "extension", "scope": {"company": company, "virt_exten": number},
-                                            "columns": IPCORTEX_COLUMNS})
+    scope = {"company": company, "virt_exten": number}
+    answer = ipcortex_call(sim, "readfull", {"type": "extension", "scope": scope, "columns": IPCORTEX_COLUMNS})
     rows = [r for r in answer["values"] if r["ring_type"] == "A"]
     if not rows:
         return None

@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import email.utils
 import os
+import re
 import time
 import traceback
 
@@ -240,19 +241,22 @@ class Client:
 
     def _tls_problem(self, method, path, exc):
         text = str(exc)
+        # OpenSSL's own words ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ...") say it best.
+        found = re.search(r"\[SSL: [A-Z_]+\][^'\"()]*", text)
+        reason = found.group(0).strip() if found else _short(exc)
         if any(marker in text for marker in NOT_TLS):
             return ("%s %s: %s does not answer TLS (%s). Is it a plain-HTTP port? Use http:// in url for a plain-HTTP "
-                    "port, or the PBX's HTTPS port." % (method, path, self.host, _short(exc)))
+                    "port, or the PBX's HTTPS port." % (method, path, self.host, reason))
         if "hostname" in text.lower() and "match" in text.lower():
             return ("%s %s: the PBX's certificate is not valid for %s (%s). Use the host name the certificate "
-                    "names in url." % (method, path, self.host, _short(exc)))
+                    "names in url." % (method, path, self.host, reason))
         return ("%s %s: TLS verification failed (%s). Give the PBX's CA certificate with ca_path, or set "
-                "validate_certs: false for a PBX with a self-signed certificate you trust." % (method, path, _short(exc)))
+                "validate_certs: false for a PBX with a self-signed certificate you trust." % (method, path, reason))
 
     def _unreachable_hint(self, exc):
         text = repr(exc)
-        if self.scheme == "http" and any(m in text for m in ("RemoteDisconnected", "Connection reset", "BadStatusLine",
-                                                               "Connection aborted")):
+        closed = ("RemoteDisconnected", "Connection reset", "BadStatusLine", "Connection aborted")
+        if self.scheme == "http" and any(m in text for m in closed):
             return (". The PBX closed the connection without answering: if this port serves HTTPS, use https:// "
                     "in url.")
         return ". Check url, the network and that the PBX is running."
@@ -262,9 +266,11 @@ class Client:
         target = urlsplit(location)
         text = "%s %s: the PBX answered HTTP %s, a redirect to %s; pbxops.pbx never follows redirects" % (
             method, path, response.status_code, location)
-        if target.netloc and target.netloc.split(":")[0] != self.host.split(":")[0]:
-            text += " (it points at another host, which must not get the credentials)"
-        if self.scheme == "http" and target.scheme == "https":
+        upgrade = self.scheme == "http" and target.scheme == "https" and target.hostname == urlsplit(
+            self.base_url).hostname
+        if target.netloc and target.netloc != self.host and not upgrade:
+            text += " (it points at another server, %s, which must not get the credentials)" % target.netloc
+        if upgrade:
             return text + ". The PBX wants HTTPS: use https:// in url (https://%s)." % (target.netloc or self.host)
         return text + ". Set url to the address the PBX redirects to (scheme, host and port only)."
 

@@ -110,6 +110,11 @@ class Kind:
     def validate_create(self, item, tenant):
         """Raise PbxError when a create lacks what this platform requires (no request sent)."""
 
+    def validate_update(self, tenant, current, changes):
+        """Raise PbxError for changes the platform cannot make in place (options fixed at creation).
+
+        Called while planning, so check mode fails exactly as the real run would."""
+
     def validate_delete(self, tenant, current):
         """Raise PbxError when an object must not be deleted (check mode too); may read, never write."""
 

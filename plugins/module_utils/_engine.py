@@ -130,6 +130,8 @@ class Engine:
                     changes[name] = value
             elif not option.equal(value, current.get(name)):
                 changes[name] = value
+        if changes:
+            self.handler.validate_update(self.tenant, current, changes)
         return Step(key, "update" if changes else "none", desired, current, changes)
 
     # -- diff ----------------------------------------------------------------------

@@ -332,10 +332,13 @@ class IpcortexExtensions(Kind):
             scope = {"scoped_exten": "%s_%s" % (number, company) if item.get("private") else number}
             self._dialplan("update", company, scope=scope, values=values)
 
-    def update(self, tenant, current, changes, item):
+    def validate_update(self, tenant, current, changes):
         if "private" in changes:
-            raise PbxError("private cannot be changed on an existing IPCortex extension (it is fixed when the "
-                           "extension is created): delete the extension and create it again")
+            raise PbxError("extension %s: private cannot be changed on an existing IPCortex extension (it is fixed "
+                           "when the extension is created): delete the extension and create it again"
+                           % current["number"])
+
+    def update(self, tenant, current, changes, item):
         company = self._company(tenant)
         values = self._values(changes, current["number"], changes)
         if values:

@@ -117,7 +117,8 @@ def run_resource_module(kind):
         items = desired_items(resource, params)
         driver_class = DRIVERS[params["platform"]]
         base_url = check_url(params["url"], driver_class.prefix)
-        check_ca_path(params["ca_path"] if params["validate_certs"] else None)
+        if params["validate_certs"] and base_url.startswith("https:"):
+            check_ca_path(params["ca_path"])
         client = Client(base_url, validate_certs=params["validate_certs"], ca_path=params["ca_path"],
                         timeout=params["timeout"], retries=params["retries"], secrets=list(module.no_log_values))
         driver = driver_class(client, params)

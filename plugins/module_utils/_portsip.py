@@ -380,13 +380,14 @@ class PortsipUsers(Kind):
         })
         self.call("POST", "/users", json=body)
 
+    def validate_update(self, tenant, current, changes):
+        if "login_name" in changes:
+            raise PbxError("extension %s: login_name is fixed when PortSIP creates a user (it is %r, the task asks "
+                           "for %r); delete the extension and create it again to rename it"
+                           % (current["number"], current.get("login_name"), changes["login_name"]))
+
     def update(self, tenant, current, changes, item):
         self.driver.enter(tenant)
-        number = current["number"]
-        if "login_name" in changes:
-            raise PbxError("login_name is fixed when PortSIP creates a user (it is %r, the task asks for %r); "
-                           "delete extension %s and create it again to rename it"
-                           % (current.get("login_name"), changes["login_name"], number))
         user = "/users/%s" % _path(current["_id"])
         body = dict(changes.get("api_fields") or {})
         for option, field in FIELD_OF.items():
@@ -417,8 +418,8 @@ class PortsipTenants(Kind):
         for option in TENANT_LIMITS:
             if option in item and item[option] < 0:
                 raise PbxError("tenant %s: %s must be 0 or more" % (name, option))
-        if "disk_quota" in item and item["disk_quota"] and not re.match(r"^[0-9]+\s*(KB|MB|GB|TB|PB)$",
-                                                                         str(item["disk_quota"]).upper()):
+        quota = str(item.get("disk_quota") or "").upper()
+        if quota and not re.match(r"^[0-9]+\s*(KB|MB|GB|TB|PB)$", quota):
             raise PbxError("tenant %s: disk_quota %r: a number and a unit (KB, MB, GB, PB), e.g. 100GB, or empty for "
                            "unlimited" % (name, item["disk_quota"]))
         clash = sorted(set(item.get("api_fields") or {}) & set(TENANT_FIELDS + ("name",)))

@@ -22,8 +22,8 @@ description:
     written when the extension is created and afterwards only with O(update_password=always).
   - An option the platform cannot honour fails before any request is sent, naming the option and the platform.
   - The list form reads each kind once (one paged listing) and then sends only the writes needed.
-    If one write fails the task stops, reads the extensions again and reports what the PBX holds: which
-    changes were applied, applied in part or not applied. A rerun completes the work.
+    If one write fails the task stops, reads the extensions again and reports what the PBX holds (which
+    changes were applied, applied in part or not applied). A rerun completes the work.
   - The tenant (O(tenant)) is checked before the first write. In check mode a tenant that does not exist yet
     (because a M(pbxops.pbx.pbx_tenant) task before this one would create it) is predicted as empty, with a warning.
 author:
@@ -35,7 +35,7 @@ options:
   number: &number
     description:
       - The extension number; the natural key. Required unless O(extensions) is given.
-      - A string: quote it (V("0643")). An unquoted number is refused, because YAML reads V(0643) as the integer 419.
+      - A string, so quote it (V("0643")). An unquoted number is refused, because YAML reads V(0643) as the integer 419.
       - "sipXcom: the user name, digits only. IPCortex: C(virt_exten), letters, digits, V(*) and V(#)
         (for example V(400b)). PortSIP: C(extension_number), 3 to 64 digits."
     type: raw
@@ -302,13 +302,14 @@ EXAMPLES = r"""
     purge_all_tenants: true
     extensions: "{{ all_sipxcom_extensions }}"
 
-- name: Remove an extension
+- name: Remove the acme company's old extension 343, logging in with a username
   pbxops.pbx.pbx_extension:
     platform: ipcortex
     url: https://pabx.example.co.uk
     username: admin
     password: "{{ vault_ipcortex_password }}"
-    number: "342"
+    tenant: acme
+    number: "343"
     state: absent
 """
 

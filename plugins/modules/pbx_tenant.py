@@ -168,8 +168,8 @@ options:
     type: bool
   api_fields: &api_fields
     description:
-      - PortSIP only. Other fields of PortSIP's tenant object, sent as they are, for example
-        V({"recording_retention": 90, "e164": {"enabled": true, "country": "44"}}).
+      - 'PortSIP only. Other fields of the PortSIP tenant object, sent as they are, for example
+        V({"recording_retention": 90, "e164": {"enabled": true, "country": "44"}}).'
       - Only the keys given are compared (nested dictionaries too); fields an option manages must be set with
         that option.
     type: dict
@@ -269,15 +269,15 @@ EXAMPLES = r"""
         max_concurrent_calls: 30
         enable_feature_microsoft_teams: false
 
-    - name: Its extensions (in check mode predicted even before the tenant exists)
+    - name: Its reception extension (under --check predicted even before the tenant exists)
       pbxops.pbx.pbx_extension:
         extensions:
-          - number: "101"
-            name: Ann Lee
-            email: ann@acme.example
-            sip_password: "{{ vault_sip_101 }}"
-            web_password: "{{ vault_web_101 }}"
-            voicemail_pin: "{{ vault_pin_101 }}"
+          - number: "100"
+            name: Reception
+            email: reception@acme.example
+            sip_password: "{{ vault_sip_100 }}"
+            web_password: "{{ vault_web_100 }}"
+            voicemail_pin: "{{ vault_pin_100 }}"
 
 - name: A sipXcom branch with its address
   pbxops.pbx.pbx_tenant:

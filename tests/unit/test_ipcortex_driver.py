@@ -127,9 +127,10 @@ def test_vendor_failures_come_with_a_hint(ipx):
 
 def test_private_cannot_change_on_an_existing_extension(ipx):
     ipx.fixtures("ipcortex", "extensions", [{"virt_exten": "700", "company": TENANT}])
-    report = run(driver(ipx), [{"number": "700", "private": True}])
-    assert "private cannot be changed" in report["failure"].msg
-    assert "POST dialplan/update/extension" not in routes(ipx)
+    for check_mode in (True, False):  # refused while planning, so check mode predicts the failure
+        with pytest.raises(PbxError, match="extension 700: private cannot be changed"):
+            run(driver(ipx), [{"number": "700", "private": True}], check_mode=check_mode)
+    assert ipx.stats()["writes"] == 0
 
 
 @pytest.mark.parametrize("item, words", [

@@ -99,12 +99,12 @@ def test_writes_are_one_request_each(acme):
     d.kind("extension").update("acme", current, {"name": "Ann B. Lee", "email": "ann.b@acme.example"}, ITEM)
     assert acme.stats()["writes"] == 1
     d.kind("extension").update("acme", current, {"role": "StandardUser", "web_password": "New-Web",
-                                            "sip_password": "New-Sip"}, ITEM)
+                                                 "sip_password": "New-Sip"}, ITEM)
     assert acme.stats()["writes"] == 4
     fresh = d.kind("extension").get("acme", "101")
     assert (fresh["name"], fresh["email"], fresh["role"]) == ("Ann B. Lee", "ann.b@acme.example", "StandardUser")
-    with pytest.raises(PbxError, match="login_name is fixed"):
-        d.kind("extension").update("acme", fresh, {"login_name": "ann"}, ITEM)
+    with pytest.raises(PbxError, match="extension 101: login_name is fixed"):
+        d.kind("extension").validate_update("acme", fresh, {"login_name": "ann"})
     assert acme.stats()["writes"] == 4
 
     d.kind("extension").delete("acme", fresh)

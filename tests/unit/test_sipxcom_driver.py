@@ -70,8 +70,8 @@ def test_mixed_case_email_is_stored_lower_cased_and_still_equal(sim):
 
 def test_update_keeps_aliases_and_the_rest_of_the_profile(sim):
     d = driver(sim)
-    d.kind("extension").create(None, {"number": "101", "first_name": "Ann", "aliases": ["ann"], "email": "a@x.example",
-                                 "api_fields": {"userProfile": {"jobTitle": "CTO"}}})
+    d.kind("extension").create(None, {"number": "101", "first_name": "Ann", "aliases": ["ann"],
+                                      "email": "a@x.example", "api_fields": {"userProfile": {"jobTitle": "CTO"}}})
     current = d.kind("extension").get(None, "101")
     d.kind("extension").update(None, current, {"email": "b@x.example"}, {"number": "101", "email": "b@x.example"})
     got = user(sim, "101")
