@@ -7,10 +7,11 @@ import tempfile
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
-from .core import Config, Fault, Faults, SimulatorASGI, Stats, platform_of
+from .core import INTERNAL_ERROR_HEADER, UNROUTED, Config, Fault, Faults, SimulatorASGI, Stats, mark, platform_of
 from .store import Store
 
 PLATFORMS = ("sipxcom", "ipcortex", "portsip")
@@ -69,6 +70,11 @@ def create_app(db_path=None, config=None):
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        route = request.scope.get("route")
+        no_handler = route is None or request.method not in (getattr(route, "methods", None) or ())
+        if no_handler and request.method != "OPTIONS":  # OPTIONS is never counted
+            # The router's own 404 (no path matched) or 405 (no route for the method): no handler ran.
+            mark(request, kind=UNROUTED)
         return _render_error(sim, request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
@@ -80,13 +86,20 @@ def create_app(db_path=None, config=None):
         return _render_error(sim, request, 400, "; ".join(parts) or "invalid request")
 
     @app.exception_handler(Exception)
-    async def crash(request: Request, exc: Exception):  # the platform's own 500, never a traceback
-        return _render_error(sim, request, 500, "%s: %s" % (type(exc).__name__, exc))
+    async def crash(request: Request, exc: Exception):
+        if isinstance(exc, ClientDisconnect):
+            # Nobody is listening; 499 (nginx's "client closed request") is only what the statistics show.
+            return Response(status_code=499)
+        # The platform's own 500, never a traceback; the header lets tests tell a simulator bug from a
+        # vendor 500 (the exception is counted and logged by SimulatorASGI, which Starlette re-raises it to).
+        response = _render_error(sim, request, 500, "%s: %s" % (type(exc).__name__, exc))
+        response.headers[INTERNAL_ERROR_HEADER] = type(exc).__name__
+        return response
 
     app.include_router(operator_router(sim))
     for module in sim.platforms.values():
         app.include_router(module.router(sim))
-    return SimulatorASGI(app, sim.stats, sim.faults)
+    return SimulatorASGI(app, sim.stats, sim.faults, sim.config)
 
 
 def operator_router(sim):
@@ -103,8 +116,11 @@ def operator_router(sim):
 
     @r.get("/config")
     async def config():
-        return {"credentials": sim.config.credentials(), "portsip_version": sim.config.portsip_version,
-                "sipxcom_domain": sim.config.sipxcom_domain}
+        c = sim.config
+        return {"credentials": c.credentials(), "portsip_version": c.portsip_version,
+                "sipxcom_domain": c.sipxcom_domain, "sipxcom_http_redirect": c.sipxcom_http_redirect,
+                "portsip_switch_mode": c.portsip_switch_mode,
+                "portsip_login_failure_status": c.portsip_login_failure_status}
 
     @r.get("/stats")
     async def stats(log: bool = False):

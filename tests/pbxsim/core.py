@@ -1,5 +1,7 @@
 """The simulator's shared machinery: configuration, request statistics, fault
-injection and the outermost ASGI wrapper that applies them.
+injection and the outermost ASGI wrapper that applies them (with sipXcom's
+plain-HTTP redirect, which Apache answers before sipXconfig sees a request,
+and the counting of internal errors).
 
 Platform modules (``pbxsim.platforms.*``) know nothing of statistics or
 faults; they may only tag a request with ``mark(request, kind=..., label=...)``
@@ -8,14 +10,24 @@ sends every call as a POST; logins are not counted as reads or writes).
 """
 
 import asyncio
+import html
 import json
+import logging
 import random
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from starlette.requests import ClientDisconnect
 
 READ, WRITE, LOGIN, IGNORE = "read", "write", "login", "ignore"
+# Requests no handler exists for (the router's 404/405) and redirects are neither reads nor writes.
+UNROUTED, REDIRECT = "unrouted", "redirect"
+KINDS = {READ: "reads", WRITE: "writes", LOGIN: "logins", UNROUTED: "unrouted", REDIRECT: "redirects"}
+INTERNAL_ERROR_HEADER = "X-Pbxsim-Internal-Error"
+LOG = logging.getLogger("pbxsim")
 
 # Path prefixes decide the platform; they never collide.
 PLATFORM_PREFIXES = (
@@ -45,6 +57,14 @@ class Config:
     portsip_admin: tuple = ("admin", "admin")
     portsip_token_ttl: int = 3600
     portsip_version: str = "22.2"
+    # Both PortSIP switches are inferred (portsip.md 1.3 and 4): "rescope" re-scopes the caller's token on
+    # POST /api/tenants/switch, "token" answers a new tenant-scoped token and leaves the old one alone.
+    portsip_switch_mode: str = "rescope"
+    # A failed /api/login, /api/auth/sign_in or /api/sessions/directly: 400 as the AUTH page documents for
+    # the OAuth grant (which always answers 400), or 401.
+    portsip_login_failure_status: int = 400
+    # sipXcom's Apache answers plain HTTP with a 302 to https (sipxcom.md 1); off, so plain-HTTP tests work.
+    sipxcom_http_redirect: bool = False
     extra: dict = field(default_factory=dict)
 
     def credentials(self):
@@ -76,29 +96,28 @@ class Stats:
 
     def reset(self):
         with self._lock:
-            self.reads = 0
-            self.writes = 0
-            self.logins = 0
+            self.counts = dict.fromkeys(KINDS.values(), 0)
+            self.internal_errors = 0
             self.by_platform = {}
             self.by_route = Counter()
             self.by_status = Counter()
             self.log = []
 
-    def record(self, platform, kind, method, label, status):
+    def internal_error(self):
         with self._lock:
-            if kind == READ:
-                self.reads += 1
-            elif kind == WRITE:
-                self.writes += 1
-            elif kind == LOGIN:
-                self.logins += 1
-            else:
-                return
-            plat = self.by_platform.setdefault(platform, {"reads": 0, "writes": 0, "logins": 0, "by_route": {}})
-            plat[kind + "s"] += 1
+            self.internal_errors += 1
+
+    def record(self, platform, kind, method, label, status):
+        counter = KINDS.get(kind)
+        if counter is None:
+            return
+        with self._lock:
+            self.counts[counter] += 1
+            plat = self.by_platform.setdefault(platform, dict(dict.fromkeys(KINDS.values(), 0), by_route={}))
+            plat[counter] += 1
             key = "%s %s" % (method, label)
-            route = plat["by_route"].setdefault(key, {"reads": 0, "writes": 0, "logins": 0})
-            route[kind + "s"] += 1
+            route = plat["by_route"].setdefault(key, dict.fromkeys(KINDS.values(), 0))
+            route[counter] += 1
             self.by_route["%s %s" % (platform, key)] += 1
             self.by_status[str(status)] += 1
             if len(self.log) < 10000:
@@ -106,21 +125,21 @@ class Stats:
 
     def snapshot(self, with_log=False):
         with self._lock:
-            out = {
-                "reads": self.reads,
-                "writes": self.writes,
-                "logins": self.logins,
-                "requests": self.reads + self.writes + self.logins,
+            out = dict(self.counts)
+            out.update({
+                "requests": sum(self.counts.values()),
+                "internal_errors": self.internal_errors,
                 "by_platform": json.loads(json.dumps(self.by_platform)),
                 "by_route": dict(self.by_route),
                 "by_status": dict(self.by_status),
-            }
+            })
             if with_log:
                 out["log"] = list(self.log)
             return out
 
 
-FAULT_KINDS = ("status", "drop", "delay", "commit_then_fail")
+FAULT_KINDS = ("status", "drop", "delay", "commit_then_fail", "redirect")
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 
 @dataclass
@@ -130,7 +149,9 @@ class Fault:
     kind: status (answer ``status`` without touching state, with ``retry_after``
     when given), drop (close the connection without an answer), delay (sleep
     ``seconds`` then serve normally), commit_then_fail (serve the request, keep
-    what it stored, then answer ``status`` or drop when ``status`` is 0).
+    what it stored, then answer ``status`` or drop when ``status`` is 0),
+    redirect (answer ``status``, one of 301/302/303/307/308, default 302, with
+    ``Location: location``, an absolute URL, without touching state).
     count: how many matching requests it applies to (None = unlimited);
     rate: the fraction of matching requests it applies to (1.0 = all).
     platform/method/path: optional filters; path is a prefix of the URL path.
@@ -150,6 +171,7 @@ class Fault:
     path: object = None
     writes_only: bool = False
     body: object = None
+    location: object = None
     skip: int = 0
     fired: int = 0
     seen: int = 0
@@ -164,11 +186,22 @@ class Fault:
             raise ValueError("unknown fault keys: %s" % ", ".join(sorted(unknown)))
         if data.get("kind") not in FAULT_KINDS:
             raise ValueError("kind must be one of %s" % ", ".join(FAULT_KINDS))
+        if data["kind"] == "redirect":
+            data = dict({"status": 302}, **data)
         fault = cls(**data)
         # Checked here because a bad value would otherwise only fail when a request hits the fault.
-        lowest = 0 if fault.kind == "commit_then_fail" else 100
-        if not _is_number(fault.status, int) or not (fault.status == lowest or 100 <= fault.status <= 599):
-            raise ValueError("status must be an HTTP status (100-599%s)" % (", or 0 to drop" if lowest == 0 else ""))
+        if fault.kind == "redirect":
+            if fault.status not in REDIRECT_STATUSES or not _is_number(fault.status, int):
+                raise ValueError("status of a redirect must be one of %s" % ", ".join(map(str, REDIRECT_STATUSES)))
+            if not _absolute_url(fault.location):
+                raise ValueError("location of a redirect must be an absolute URL (scheme://host/...)")
+        else:
+            lowest = 0 if fault.kind == "commit_then_fail" else 100
+            if not _is_number(fault.status, int) or not (fault.status == lowest or 100 <= fault.status <= 599):
+                raise ValueError("status must be an HTTP status (100-599%s)"
+                                 % (", or 0 to drop" if lowest == 0 else ""))
+            if fault.location is not None:
+                raise ValueError("location applies only to redirect faults")
         if fault.count is not None and (not _is_number(fault.count, int) or fault.count < 1):
             raise ValueError("count must be a positive integer or null")
         if not _is_number(fault.rate) or not 0.0 <= fault.rate <= 1.0:
@@ -202,6 +235,17 @@ class Fault:
 
 def _is_number(value, kind=(int, float)):
     return isinstance(value, kind) and not isinstance(value, bool)
+
+
+def _absolute_url(value):
+    # It goes into a header as it is: printable ASCII only.
+    if not isinstance(value, str) or not value.isascii() or any(ch <= " " or ch == "\x7f" for ch in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc)
 
 
 class Faults:
@@ -256,12 +300,13 @@ def _drop_connection(send):
 
 
 class SimulatorASGI:
-    """Outermost ASGI app: statistics and fault injection around the API app."""
+    """Outermost ASGI app: statistics, fault injection and redirects around the API app."""
 
-    def __init__(self, app, stats, faults):
+    def __init__(self, app, stats, faults, config=None):
         self.app = app
         self.stats = stats
         self.faults = faults
+        self.config = config or Config()
         self.state = app.state
 
     async def __call__(self, scope, receive, send):
@@ -272,7 +317,7 @@ class SimulatorASGI:
         method = scope["method"]
         platform = platform_of(path)
         if platform is None or platform == "operator":
-            await self.app(scope, receive, send)
+            await self._guarded(scope, receive, send)
             return
 
         status_box = {"status": None}
@@ -290,6 +335,11 @@ class SimulatorASGI:
             self._record(scope, platform, method, path, fault.status)
             await _send_error(send, fault)
             return
+        if fault is not None and fault.kind == "redirect":
+            scope["pbxsim.kind"] = REDIRECT
+            self._record(scope, platform, method, path, fault.status)
+            await _send_redirect(send, fault.status, fault.location, fault.body)
+            return
         if fault is not None and fault.kind == "drop":
             self._record(scope, platform, method, path, 0)
             _drop_connection(send)
@@ -299,7 +349,7 @@ class SimulatorASGI:
                 if message["type"] == "http.response.start":
                     status_box["status"] = message["status"]
 
-            await self.app(scope, receive, swallow)
+            await self._serve(scope, receive, swallow, platform)
             self._record(scope, platform, method, path, status_box["status"])
             if fault.status:
                 await _send_error(send, fault)
@@ -309,10 +359,34 @@ class SimulatorASGI:
 
         started = time.monotonic()
         try:
-            await self.app(scope, receive, counting_send)
+            await self._serve(scope, receive, counting_send, platform)
         finally:
             scope["pbxsim.elapsed"] = time.monotonic() - started
             self._record(scope, platform, method, path, status_box["status"])
+
+    async def _serve(self, scope, receive, send, platform):
+        if platform == "sipxcom" and self.config.sipxcom_http_redirect and scope.get("scheme") != "https":
+            # Apache's mod_rewrite R: sipXconfig never sees the request, so its body is not read.
+            scope["pbxsim.kind"] = REDIRECT
+            location = https_location(scope)
+            await _send_redirect(send, 302, location, apache_found(location), "text/html; charset=iso-8859-1")
+            return
+        await self._guarded(scope, receive, send)
+
+    async def _guarded(self, scope, receive, send):
+        """The API app; what escapes it is a client that went away or a simulator bug.
+
+        The app's catch-all handler has already answered a crash with the platform's 500
+        (Starlette re-raises after it); here it is counted and logged once, instead of
+        reaching uvicorn's "Exception in ASGI application".
+        """
+        try:
+            await self.app(scope, receive, send)
+        except ClientDisconnect:
+            pass  # e.g. a client that timed out during an injected delay: normal, nothing to log
+        except Exception:  # pylint: disable=broad-except
+            self.stats.internal_error()
+            LOG.exception("internal error in %s %s", scope.get("method"), scope.get("path"))
 
     def _record(self, scope, platform, method, path, status):
         kind = scope.get("pbxsim.kind")
@@ -328,6 +402,49 @@ class SimulatorASGI:
             route = scope.get("route")
             label = getattr(route, "path", None) or path
         self.stats.record(platform, kind, method, label, status)
+
+
+def apache_found(location):
+    """The page Apache sends with mod_rewrite's 302."""
+    return ('<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>302 Found</title>\n'
+            '</head><body>\n<h1>Found</h1>\n<p>The document has moved <a href="%s">here</a>.</p>\n'
+            '</body></html>\n' % html.escape(location))
+
+
+def https_location(scope):
+    """https://<Host without its port><path>[?query] for a plain-HTTP request."""
+    host = ""
+    for name, value in scope.get("headers") or ():
+        if name == b"host":
+            host = value.decode("latin-1")
+            break
+    if not host:
+        server = scope.get("server") or ("localhost", None)
+        host = server[0]
+    if host.startswith("["):
+        host = host[:host.find("]") + 1] if "]" in host else host
+    else:
+        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    target = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+    query = scope.get("query_string") or b""
+    if query:
+        target += "?" + query.decode("latin-1")
+    return "https://%s%s" % (host, target)
+
+
+async def _send_redirect(send, status, location, body=None, content_type=None):
+    if body is None:
+        payload = b""
+    elif isinstance(body, str):
+        payload = body.encode()
+    else:
+        payload = json.dumps(body).encode()
+        content_type = content_type or "application/json"
+    headers = [(b"location", location.encode("latin-1")), (b"content-length", str(len(payload)).encode())]
+    if payload:
+        headers.append((b"content-type", (content_type or "text/plain").encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
 
 
 async def _send_error(send, fault):

@@ -46,3 +46,13 @@ def ok(answer):
 
 def failed(answer, message):
     assert answer == {"result": "fail", "message": message}
+
+
+INTERNAL_ERROR = "X-Pbxsim-Internal-Error"
+
+
+def uncrashed(r):
+    """r, once it is known the simulator's crash handler did not write it (a simulator bug)."""
+    assert INTERNAL_ERROR not in r.headers, ("simulator crash", r.headers.get(INTERNAL_ERROR), r.request.method,
+                                             r.request.url, r.text)
+    return r

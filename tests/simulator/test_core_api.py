@@ -9,19 +9,54 @@ SIPXCOM = "/sipxconfig/pbxsim-core-test"
 
 def test_stats_count_reads_and_writes_per_platform(sim, http):
     sim.reset_stats()
-    http.get(sim.url + PORTSIP, timeout=5)
-    http.get(sim.url + PORTSIP, timeout=5)
-    http.post(sim.url + PORTSIP, json={}, timeout=5)
-    http.put(sim.url + SIPXCOM, json={}, timeout=5)
-    http.delete(sim.url + SIPXCOM, timeout=5)
-    http.head(sim.url + IPCORTEX, timeout=5)
+    # Real routes, whatever they answer (here mostly 401 and 404): the method says read or write.
+    http.get(sim.url + "/api/users", timeout=5)
+    http.get(sim.url + "/api/users", timeout=5)
+    http.post(sim.url + "/api/users", json={}, timeout=5)
+    http.put(sim.url + "/sipxconfig/api/users/201", json={}, timeout=5)
+    http.delete(sim.url + "/sipxconfig/api/users/201", timeout=5)
+    http.post(sim.url + "/rest/dialplan/read/extension", json={}, timeout=5)  # IPCortex says it reads
 
     stats = sim.stats()
-    assert (stats["reads"], stats["writes"], stats["logins"], stats["requests"]) == (3, 3, 0, 6)
+    assert (stats["reads"], stats["writes"], stats["logins"], stats["unrouted"], stats["requests"]) == (3, 3, 0, 0, 6)
     by = {name: (p["reads"], p["writes"]) for name, p in stats["by_platform"].items()}
     assert by == {"portsip": (2, 1), "sipxcom": (0, 2), "ipcortex": (1, 0)}
     assert sum(stats["by_status"].values()) == 6
     assert sum(stats["by_route"].values()) == 6
+
+
+def test_requests_no_route_serves_are_unrouted(sim, http):
+    sim.reset_stats()
+    http.get(sim.url + PORTSIP, timeout=5)
+    http.post(sim.url + "/api/nonexistent", json={}, timeout=5)
+    http.delete(sim.url + "/api/users", timeout=5)  # the path exists, the method does not: 405
+    http.put(sim.url + SIPXCOM, json={}, timeout=5)
+    http.delete(sim.url + "/sipxconfig/api/no-such-resource", auth=("superadmin", "superadmin"), timeout=5)
+    http.put(sim.url + "/sipxconfig/api/users", auth=("superadmin", "superadmin"), timeout=5)  # 405
+    http.head(sim.url + IPCORTEX, timeout=5)
+    http.get(sim.url + "/rest/dialplan/read/extension", timeout=5)  # IPCortex takes POST only
+
+    stats = sim.stats()
+    assert (stats["reads"], stats["writes"], stats["logins"], stats["unrouted"], stats["requests"]) == (0, 0, 0, 8, 8)
+    assert stats["by_status"] == {"404": 5, "405": 3}
+    by = {name: (p["reads"], p["writes"], p["unrouted"]) for name, p in stats["by_platform"].items()}
+    assert by == {"portsip": (0, 0, 3), "sipxcom": (0, 0, 3), "ipcortex": (0, 0, 2)}
+    assert [e["kind"] for e in sim.ops("GET", "stats", params={"log": "true"})["log"]] == ["unrouted"] * 8
+
+
+def test_a_404_from_a_real_route_is_still_a_read_or_write(sim, http):
+    token = http.post(sim.url + "/api/auth/sign_in", json={"username": "admin", "password": "admin"},
+                      timeout=5).json()["access_token"]
+    sim.reset_stats()
+    assert http.get(sim.url + "/api/tenants/Tm9uZQ==", headers={"Authorization": "Bearer " + token},
+                    timeout=5).status_code == 404
+    assert http.get(sim.url + "/sipxconfig/api/users/999", auth=("superadmin", "superadmin"),
+                    timeout=5).status_code == 404
+    assert http.delete(sim.url + "/sipxconfig/api/phones/999", auth=("superadmin", "superadmin"),
+                       timeout=5).status_code == 404
+    stats = sim.stats()
+    assert (stats["reads"], stats["writes"], stats["unrouted"]) == (2, 1, 0)
+    assert stats["by_status"] == {"404": 3}
 
 
 def test_operator_calls_and_options_are_not_counted(sim, http):
@@ -37,8 +72,8 @@ def test_operator_calls_and_options_are_not_counted(sim, http):
 
 def test_stats_log_lists_each_request(sim, http):
     sim.reset_stats()
-    http.get(sim.url + PORTSIP, timeout=5)
-    http.post(sim.url + IPCORTEX, json={}, timeout=5)
+    http.get(sim.url + "/api/users", timeout=5)
+    http.post(sim.url + "/rest/dialplan/update/extension", json={}, timeout=5)
     log = sim.ops("GET", "stats", params={"log": "true"})["log"]
     assert [(e["platform"], e["kind"], e["method"]) for e in log] == [
         ("portsip", "read", "GET"), ("ipcortex", "write", "POST")]
@@ -46,7 +81,7 @@ def test_stats_log_lists_each_request(sim, http):
 
 
 def test_stats_reset_zeroes_counters_but_keeps_faults(sim, http):
-    http.get(sim.url + PORTSIP, timeout=5)
+    http.get(sim.url + "/api/users", timeout=5)
     sim.faults({"kind": "status", "status": 503, "count": None})
     assert sim.stats()["reads"] >= 1
 

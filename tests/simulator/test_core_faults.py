@@ -124,7 +124,7 @@ def test_delay_is_measurably_slower_and_then_normal(sim, http):
 def test_commit_then_fail_answers_the_error_status(sim, http):
     sim.reset_stats()
     sim.faults({"kind": "commit_then_fail", "status": 502, "retry_after": 3})
-    r = http.post(sim.url + IPCORTEX, json={}, timeout=5)
+    r = http.post(sim.url + "/rest/dialplan/update/extension", json={}, timeout=5)
     assert r.status_code == 502
     assert r.headers["Retry-After"] == "3"
     # The request did reach the platform: it is counted as a write.
@@ -196,6 +196,15 @@ def test_operator_api_is_never_faulted(sim, http):
     ({"kind": "status", "platform": "asterisk"}, "platform"),
     ({"kind": "status", "method": 5}, "method"),
     ({"kind": "status", "path": ["/api"]}, "path"),
+    ({"kind": "redirect"}, "location"),
+    ({"kind": "redirect", "location": "/relative/path"}, "location"),
+    ({"kind": "redirect", "location": "elsewhere.example.com"}, "location"),
+    ({"kind": "redirect", "location": "https://x.example/\r\nSet-Cookie: a=b"}, "location"),
+    ({"kind": "redirect", "location": 5}, "location"),
+    ({"kind": "redirect", "location": "https://x.example/", "status": 200}, "status"),
+    ({"kind": "redirect", "location": "https://x.example/", "status": 304}, "status"),
+    ({"kind": "redirect", "location": "https://x.example/", "status": "302"}, "status"),
+    ({"kind": "status", "location": "https://x.example/"}, "location"),
     ({"faults": [{"kind": "drop"}, 3]}, "object"),
     ({"faults": "drop"}, "faults"),
     ([1], "object"),
@@ -208,6 +217,35 @@ def test_bad_fault_bodies_are_rejected_with_a_message(sim, http, body, words):
     assert words in r.json()["error"]
     # A rejected body leaves the faults that were set alone.
     assert [f["status"] for f in sim.ops("GET", "faults")["faults"]] == [503]
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_redirect_answers_the_location_then_normal_service(sim, http, status):
+    normal = baseline(sim, http, "GET", "/api/users")
+    sim.reset_stats()
+    sim.faults({"kind": "redirect", "status": status, "location": "https://pbx2.example.com:8443/api/users?a=1"})
+    r = http.get(sim.url + "/api/users", allow_redirects=False, timeout=5)
+    assert r.status_code == status
+    assert r.headers["Location"] == "https://pbx2.example.com:8443/api/users?a=1"
+    assert r.content == b""
+    assert http.get(sim.url + "/api/users", allow_redirects=False, timeout=5).status_code == normal
+    stats = sim.stats()
+    # Counted as a redirect, not as the read it would have been.
+    assert (stats["redirects"], stats["reads"], stats["requests"]) == (1, 1, 2)
+    assert stats["by_status"] == {str(status): 1, str(normal): 1}
+    assert stats["by_platform"]["portsip"]["redirects"] == 1
+
+
+def test_redirect_defaults_to_302_and_never_touches_state(sim, http):
+    auth = ("superadmin", "superadmin")
+    listed = sim.faults({"kind": "redirect", "location": "https://elsewhere.example/", "writes_only": True,
+                         "body": "moved"})["faults"]
+    assert (listed[0]["status"], listed[0]["location"]) == (302, "https://elsewhere.example/")
+    r = http.post(sim.url + "/sipxconfig/api/users", json={"userName": "201"}, auth=auth, allow_redirects=False,
+                  timeout=5)
+    assert (r.status_code, r.headers["Location"], r.text) == (302, "https://elsewhere.example/", "moved")
+    assert http.get(sim.url + "/sipxconfig/api/users/201", auth=auth, timeout=5).status_code == 404
+    assert sim.stats()["writes"] == 0
 
 
 def test_fault_body_that_is_not_json(sim, http):

@@ -4,6 +4,8 @@ Each test starts its own simulator, so keep them few.
 """
 
 import os
+import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -57,20 +59,82 @@ def test_without_db_a_temporary_database_is_used_and_credentials_come_from_the_c
     finally:
         proc.terminate()
         out = proc.communicate(timeout=10)[0]
-        if db:
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(db + suffix):
-                    os.unlink(db + suffix)
-    assert "state: %s" % db in out
+    assert "state: %s, removed at exit" % db in out
+    # The banner names every platform's full base URL.
+    for base, who in (("/sipxconfig/", "superadmin: root / s3cret"), ("/rest/", "API key: k-123"),
+                      ("/api/", "system admin: sys / pw:with:colons"), ("/_sim/", "stats")):
+        assert re.search(r"(?m)^  \S+ +%s%s .*%s" % (re.escape(url), re.escape(base), re.escape(who)), out), out
+    assert [p for p in (db, db + "-wal", db + "-shm") if os.path.exists(p)] == []
 
 
-def test_bad_credentials_argument_stops_with_a_message():
+def _started(args, tls=False):
+    """A simulator process and the paths its banner printed (state, certificate), once it serves."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pbxsim", "--port", str(port)] + args, env=_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    while not lines or not lines[-1].startswith("  operator"):
+        line = proc.stdout.readline()
+        assert line, "".join(lines)
+        lines.append(line)
+    banner = "".join(lines)
+    db = re.search(r"\(state: (.+?)(, removed at exit)?\)$", lines[0]).group(1)
+    cert = re.search(r"ca_path\): (\S+)", banner)
+    cert = cert.group(1) if cert else None
+    url = "%s://127.0.0.1:%d" % ("https" if tls else "http", port)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(url + "/_sim/health", verify=cert or True, timeout=1).ok:
+                break
+        except requests.RequestException:
+            assert proc.poll() is None and time.monotonic() < deadline, banner
+            time.sleep(0.1)
+    return proc, url, db, cert
+
+
+def _leftovers(*paths):
+    return [p for p in paths if os.path.exists(p)]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_the_temporary_database_and_certificate_are_removed_at_exit(stop):
+    proc, url, db, cert = _started(["--tls"], tls=True)
+    try:
+        cert_dir = os.path.dirname(cert)
+        assert os.path.basename(cert_dir).startswith("pbxsim-tls-")
+        assert os.path.dirname(cert_dir) == tempfile.gettempdir()
+        assert requests.post(url + "/api/login", json={"username": "admin", "password": "admin"}, verify=cert,
+                             timeout=5).ok  # something written, so that SQLite has its -wal file
+        assert os.path.exists(db + "-wal") and os.path.exists(os.path.join(cert_dir, "key.pem"))
+    finally:
+        proc.send_signal(stop)
+        out = proc.communicate(timeout=15)[0]
+    assert "Traceback" not in out
+    assert _leftovers(db, db + "-wal", db + "-shm", cert_dir) == []
+
+
+def test_a_named_database_and_its_certificate_are_kept(tmp_path):
+    db = str(tmp_path / "kept.sqlite")
+    proc, url, printed, cert = _started(["--db", db, "--tls"], tls=True)
+    try:
+        assert printed == db
+        assert cert == str(tmp_path / "pbxsim-tls" / "cert.pem")  # beside the named database
+        requests.get(url + "/_sim/health", verify=cert, timeout=5)
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=15)[0]
+    assert "removed at exit" not in out
+    assert _leftovers(db, cert) == [db, cert]
+
+
+def test_a_bad_argument_leaves_no_temporary_database(tmp_path):
+    env = dict(_env(), TMPDIR=str(tmp_path))  # where the simulator makes its temporary files
     proc = subprocess.run([sys.executable, "-m", "pbxsim", "--port", str(free_port()),
-                           "--portsip-credentials", "no-colon"],
-                          env=_env(), capture_output=True, text=True, timeout=30, check=False)
-    assert proc.returncode != 0
-    assert "USER:PASSWORD" in proc.stderr
-    assert "Traceback" not in proc.stderr
+                           "--ipcortex-credentials", "nocolon"],
+                          env=env, capture_output=True, text=True, timeout=30, check=False)
+    assert proc.returncode != 0 and "USER:PASSWORD" in proc.stderr
+    assert os.listdir(tmp_path) == []
 
 
 @pytest.fixture(scope="module")

@@ -101,8 +101,10 @@ def test_commit_then_fail_stores_the_write_but_answers_an_error(sim, http):
     sim.faults({"kind": "commit_then_fail", "status": 500, "writes_only": True})
     assert sipx_create(sim.url, http, "201").status_code == 500
     assert sipx_status(sim.url, http, "201") == 200
-    # A retry now meets the object it thinks it failed to create.
-    assert sipx_create(sim.url, http, "201").status_code != 200
+    # A retry now meets the object it thinks it failed to create: sipXconfig's duplicate-name 500.
+    retry = sipx_create(sim.url, http, "201")
+    assert retry.status_code == 500
+    assert retry.text == "org.sipfoundry.sipxconfig.common.NameInUseException: &error.nameInUse.short"
 
 
 def test_commit_then_fail_with_status_0_stores_and_drops(sim, http):

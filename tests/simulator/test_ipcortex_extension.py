@@ -192,6 +192,30 @@ def test_loose_input_is_stored_the_way_the_pabx_returns_it(api):
         {"virt_exten": "300", "passcode": "1234", "email_vm_att": True, "ring_time": 30}
 
 
+def test_private_extensions_with_one_number_share_the_voicemail_box_name(api):
+    """The box is named after the bare number in every company: inferred, the naming is undocumented."""
+    for company in ("test", "acme"):
+        ok(api("create", values={"virt_exten": "500", "company": company, "private": True, "voicemail": True}))
+    assert [full(api, key, "voicemail_box")["voicemail_box"] for key in ("500_test", "500_acme")] == ["500", "500"]
+
+
+def test_readfull_without_columns_answers_the_update_columns(api):
+    ok(api("create", values={"virt_exten": "300", "company": "test", "private": True, "voicemail": True}))
+    (row,) = ok(api("readfull", {"company": "test"}))["values"]
+    # "The full complement of columns as documented under update" (seed 002), in that table's order:
+    # not virt_exten, scoped_exten or company, which update cannot write.
+    assert list(row) == ["name", "voicemail_box", "voicemail_mon", "priority", "ring_type", "ring_time", "passcode",
+                         "phonebook", "callerid", "ivr_menu", "vm_jump_star", "vm_jump_zero", "no_vm_jump",
+                         "no_vm_jump_night", "intro_day", "intro_night", "busy_retry", "rec_override", "moh_in",
+                         "moh_out", "subtype", "cname_prefix_ext", "cname_prefix_int", "fid", "nightmode",
+                         "bounce_mode", "bounce_before", "bounce_duration", "bounce_type", "bounce_fall",
+                         "vm_callback", "email", "email_vm_att", "email_vm_del"]
+    assert row["voicemail_box"] == "300"
+    # Asked for, the read columns other than owner come too.
+    assert full(api, "300_test", "virt_exten", "scoped_exten", "company", "ring_type") == \
+        {"virt_exten": "300", "scoped_exten": "300_test", "company": "test", "ring_type": "A"}
+
+
 def test_each_verb_is_counted_under_its_own_label(sim, api):
     ok(api("create", values={"virt_exten": "300", "company": "test"}))
     sim.reset_stats()

@@ -1,11 +1,15 @@
 """Malformed IPCortex calls get IPCortex's own envelope (HTTP 200, result
-success or fail with a message), never a traceback or another status."""
+success or fail with a message), never a traceback or another status, and never
+the simulator's crash handler (no X-Pbxsim-Internal-Error header; the autouse
+fixture of conftest.py asserts internal_errors is 0 after each test)."""
 
 import json
 
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from apis import uncrashed
 
 # The documented calls, so that most examples get past authentication and dispatch.
 EXTENSION_VERBS = ("create", "read", "readfull", "update", "delete", "clone")
@@ -24,8 +28,10 @@ FIELDS = ["mac", "phoneid", "port", "virt_exten", "scoped_exten", "company", "co
 KNOWN = ["0004f2a1b2c3", "0004f2a1b2c30", "400", "400_test", "test", "default", "u1", 100, 101, "snom320",
          "link", "spa8000"]
 
+# Control characters and lone surrogates (JSON escapes of no character).
+ODD_TEXT = ["\b", "\x00", "a\x1fb", "\ufffe", "\ud800", "x\udfffy"]
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2 ** 40, 2 ** 40), st.floats(allow_nan=False, allow_infinity=False),
-                    st.text(max_size=12), st.sampled_from(KNOWN))
+                    st.text(max_size=12), st.sampled_from(KNOWN), st.sampled_from(ODD_TEXT))
 json_values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.sampled_from(FIELDS + KNOWN[:4]), st.text(max_size=6)),
                                                  inner, max_size=4)), max_leaves=12)
@@ -61,6 +67,7 @@ def paths():
 
 
 def assert_envelope(r):
+    uncrashed(r)
     assert r.status_code == 200, (r.status_code, r.text)
     assert "Traceback" not in r.text
     answer = r.json()
@@ -108,3 +115,16 @@ def test_bodies_that_are_not_json_objects_count_as_empty(sim):
 
     check()
     http.close()
+
+
+def test_a_lone_surrogate_escape_makes_the_body_unreadable(sim):
+    """PHP's json_decode refuses "\\ud800" (no character): the call is answered as one with no body."""
+    key = sim.ops("GET", "config")["credentials"]["ipcortex"]["api_key"]
+    for raw in ('{"auth": {"type": "auth", "key": "%s"}, "columns": ["\\ud800"]}' % key,
+                '{"auth": {"type": "auth", "key": "%s"}, "values": {"virt_exten": "1\\udfff"}}' % key):
+        r = uncrashed(requests.post(sim.url + "/rest/dialplan/read/extension", data=raw, timeout=5))
+        assert r.json() == {"result": "fail", "message": "Authentication required"}
+    # The same call without the escape is served.
+    r = requests.post(sim.url + "/rest/dialplan/read/extension", timeout=5,
+                      json={"auth": {"type": "auth", "key": key}, "columns": ["virt_exten"]})
+    assert r.json() == {"result": "success", "values": [], "numrows": 0}

@@ -1,22 +1,20 @@
 """The IPCortex simulator answers in the shapes the original API pages show.
 
 The pages (seeds 000 phone, 001 provisioning, 002 extension) are read at test
-time from ../shared/seeds beside the repository; their JSON is a sketch
-(placeholders such as ``rows-created`` or ``BOOL``, missing commas, ``...``),
-so a small tolerant parser turns each block into JSON with placeholders kept as
-``{"$bare": text}``.  Each test sends a request with exactly the keys the page
+time from the shared directory (../shared beside the repository or
+$PBX_SHARED_DIR, see conftest.py; without them the tests fail); their JSON is
+a sketch (placeholders such as ``rows-created`` or ``BOOL``, missing commas,
+``...``), so a small tolerant parser turns each block into JSON with
+placeholders kept as ``{"$bare": text}``.  Each test sends a request with exactly the keys the page
 shows and checks the answer against the page's: same keys, same value types;
 the pages' concrete examples are sent and compared as they are.
 """
 
 import json
-import pathlib
 import re
 
 import pytest
 import requests
-
-SEEDS = pathlib.Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 # -- reading the pages ----------------------------------------------------------------
@@ -56,13 +54,9 @@ def _loads(block):
     return json.loads(s)
 
 
-def _page(prefix):
-    if not SEEDS.is_dir():
-        pytest.skip("seed pages not found at %s (they live beside the repository, not in it)" % SEEDS)
-    found = sorted(SEEDS.glob(prefix + "_*.txt"))
-    if not found:
-        pytest.skip("seed %s_*.txt not found in %s" % (prefix, SEEDS))
-    return found[0].read_text()
+def _page(shared_file, prefix):
+    with open(shared_file("seeds/%s_*.txt" % prefix), encoding="utf-8") as fh:
+        return fh.read()
 
 
 def _calls(text):
@@ -76,18 +70,18 @@ def _calls(text):
 
 
 @pytest.fixture(scope="module")
-def phone_page():
-    return _calls(_page("000"))
+def phone_page(shared_file):
+    return _calls(_page(shared_file, "000"))
 
 
 @pytest.fixture(scope="module")
-def prov_page():
-    return _calls(_page("001"))
+def prov_page(shared_file):
+    return _calls(_page(shared_file, "001"))
 
 
 @pytest.fixture(scope="module")
-def ext_page():
-    return _calls(_page("002"))
+def ext_page(shared_file):
+    return _calls(_page(shared_file, "002"))
 
 
 # -- comparing answers with sketches -----------------------------------------------------

@@ -718,3 +718,141 @@ def test_ring_group_fixture_with_agents(sim, admin):
     admin.post("/tenants/switch", params={"id": tenant_id})
     group = admin.get("/ring_groups").json()["items"][0]
     assert admin.get("/ring_groups/%s/agents" % group["id"]).json()["items"][0]["extension_number"] == "101"
+
+
+def test_a_lone_surrogate_escape_is_not_valid_json(acme):
+    admin = acme[0]
+    r = admin.call("POST", "/users", data='{"name": "x\\ud800", "extension_number": "101"}',
+                   headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert r.json() == {"errors": [{"code": "VALIDATE_FAILED", "message": "The request body is not valid JSON"}]}
+    assert admin.get("/users").json()["count"] == 0
+
+
+# -- call control: GET /sessions/directly ------------------------------------------------------------
+def session_query(**over):
+    query = {"extension_number": "101", "password": "Sip-101", "domain": TENANT["domain"], "caller": "101",
+             "callee": "102", "send_sdp": "false"}
+    query.update(over)
+    return {k: v for k, v in query.items() if v is not None}
+
+
+def test_a_call_session_authenticates_the_extension_password(sim, acme):
+    admin = acme[0]
+    user_id = admin.create("/users", user_body("101"))
+    admin.create("/ring_groups", {"name": "Sales", "extension_number": "600"}, status=200)
+    anonymous = requests.Session()
+    anonymous.trust_env = False
+    url = sim.url + "/api/sessions/directly"
+    sim.reset_stats()
+
+    first = anonymous.get(url, params=session_query(), timeout=5)
+    assert first.status_code == 201, first.text
+    assert set(first.json()) == {"id"} and base64.b64decode(first.json()["id"]).isdigit()
+    second = anonymous.get(url, params=session_query(send_sdp="true", domain="ACME.example.com"), timeout=5)
+    assert second.status_code == 201 and second.json()["id"] != first.json()["id"]
+
+    failed = {"errors": [{"code": "UNAUTHORIZED", "message": "Login failed, authentication error"}]}
+    for bad in (dict(password="Portal-101"),  # the portal password is not the SIP password
+                dict(password=""), dict(domain="globex.example.com"), dict(extension_number="102"),
+                dict(extension_number="600", password="")):  # a ring group has no SIP password
+        r = anonymous.get(url, params=session_query(**bad), timeout=5)
+        assert (r.status_code, r.json()) == (400, failed), bad
+
+    # Logins, not reads; nothing is kept.
+    stats = sim.stats()
+    assert (stats["logins"], stats["reads"], stats["writes"]) == (7, 0, 0)
+    assert admin.get("/users").json()["count"] == 1
+
+    # The password it checks is the one /extension_password sets; a disabled user is refused.
+    admin.post("/users/%s/extension_password" % user_id, {"password": "new-sip"})
+    assert anonymous.get(url, params=session_query(), timeout=5).status_code == 400
+    assert anonymous.get(url, params=session_query(password="new-sip"), timeout=5).status_code == 201
+    admin.post("/users/" + user_id, {"enabled": False})
+    assert anonymous.get(url, params=session_query(password="new-sip"), timeout=5).status_code == 400
+
+
+@pytest.mark.parametrize("over", [
+    {"extension_number": None}, {"password": None}, {"domain": None}, {"caller": None}, {"callee": None},
+    {"send_sdp": None}, {"send_sdp": "maybe"}, {"extension_number": "12"}, {"domain": ""},
+    {"callee": "1" * 257}, {"trunk": ""}, {"additional_header": "LOUD"},
+])
+def test_a_call_session_needs_its_parameters(sim, acme, over):
+    acme[0].create("/users", user_body("101"))
+    r = requests.get(sim.url + "/api/sessions/directly", params=session_query(**over), timeout=5)
+    assert r.status_code == 400, r.text
+    assert error_code(r) == "VALIDATE_FAILED"
+
+
+# -- inferred behaviours behind switches ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def switched():
+    """A simulator where tenant switches answer new tokens and failed logins are 401."""
+    with RunningSimulator(extra_args=["--portsip-switch-mode", "token", "--portsip-login-failure-status", "401"]) \
+            as running:
+        yield running
+
+
+def test_the_switches_are_in_the_configuration(sim, switched):
+    assert (sim.ops("GET", "config")["portsip_switch_mode"], sim.ops("GET", "config")["portsip_login_failure_status"]) \
+        == ("rescope", 400)
+    config = switched.ops("GET", "config")
+    assert (config["portsip_switch_mode"], config["portsip_login_failure_status"]) == ("token", 401)
+
+
+def test_switch_mode_token_answers_a_tenant_token_and_leaves_the_caller_alone(switched):
+    switched.reset()
+    admin = PortSIP(switched)
+    admin.login()
+    system_token = admin.token
+    one = admin.create("/tenants", TENANT)
+    two = admin.create("/tenants", dict(TENANT, name="Globex", domain="globex.example.com"))
+    switched.reset_stats()
+
+    r = admin.post("/tenants/switch", params={"id": one})
+    assert r.status_code == 200
+    token = r.json()
+    assert set(token) == {"access_token", "refresh_token", "expires_in", "token_type"}
+    assert token["token_type"] == "Bearer" and token["expires_in"] == 3600
+    assert re.fullmatch(r"[A-Z0-9]{48}", token["access_token"]) and token["access_token"] != system_token
+    assert switched.stats()["logins"] == 1
+
+    # The old token is still the system admin's, in no tenant.
+    r = admin.get("/users")
+    assert r.status_code == 403 and "switch" in r.json()["errors"][0]["message"]
+    assert admin.get("/tenants").json()["count"] == 2
+    # The new one is scoped to the tenant, still as the system admin.
+    in_one = token["access_token"]
+    created = admin.call("POST", "/users", token=in_one, json=user_body("100"))
+    assert created.status_code == 201, created.text
+    assert admin.get("/users", token=in_one).json()["count"] == 1
+    assert admin.get("/login", token=in_one).json()["role"] == "SystemAdmin"
+    # Switching again gives another token; the first stays in its tenant.
+    in_two = admin.call("POST", "/tenants/switch", token=in_one, params={"id": two}).json()["access_token"]
+    assert admin.get("/users", token=in_two).json()["count"] == 0
+    assert admin.get("/users", token=in_one).json()["count"] == 1
+    # A refreshed tenant token keeps its tenant.
+    fresh = admin.http.post(admin.base + "/auth/refresh_token", json={"refresh_token": token["refresh_token"]},
+                            timeout=5).json()["access_token"]
+    assert admin.get("/users", token=fresh).json()["count"] == 1
+    assert admin.post("/tenants/switch", params={"id": "Tm9TdWNoVGVuYW50"}).status_code == 404
+    assert switched.stats()["internal_errors"] == 0
+
+
+@pytest.mark.parametrize("body", [{"username": "admin", "password": "wrong"}, {"username": "admin"}, {}])
+def test_login_failure_status_401(switched, body):
+    failed = {"errors": [{"code": "UNAUTHORIZED", "message": "Login failed, authentication error"}]}
+    for path in ("/login", "/auth/sign_in"):
+        r = requests.post(switched.url + "/api" + path, json=body, timeout=5)
+        assert (r.status_code, r.json()) == (401, failed), path
+    # The OAuth grant keeps the 400 its page documents.
+    r = requests.post(switched.url + "/api/login/oauth/token", timeout=5, data={
+        "grant_type": "password", "username": "admin", "password": "wrong", "scope": "all",
+        "client_id": "9d806019-75b2-4b3d-bb8b-f5a3a412cc0a"})
+    assert (r.status_code, r.json()) == (400, failed)
+    # A refused call session is a failed login too; a bad parameter is still 400 VALIDATE_FAILED.
+    r = requests.get(switched.url + "/api/sessions/directly", params=session_query(), timeout=5)
+    assert (r.status_code, r.json()) == (401, failed)
+    assert requests.get(switched.url + "/api/sessions/directly", params=session_query(caller=None),
+                        timeout=5).status_code == 400
+    assert switched.stats()["internal_errors"] == 0

@@ -10,9 +10,9 @@
 - Fuzzed bodies and query options always get the {"errors": [...]} shape.
 
 The spec is read from ../shared/reference/ beside the repository, or from
-$PBX_SHARED_DIR/reference/; the tests skip when it is absent (users of the
-collection do not have it).  Two documented facts are applied to the copy
-used for responses, and only there:
+$PBX_SHARED_DIR/reference/ (the shared_file fixture of conftest.py); the
+tests fail, never skip, when it is absent.  Two documented facts are applied
+to the copy used for responses, and only there:
 1. nullable properties: PortSIP's API guide says "Blank fields are
    explicitly included as null values", which the schemas do not express;
 2. additionalProperties false on response objects: stricter than the spec, so
@@ -25,7 +25,6 @@ twice), which has nothing to do with the schemas, so that check is skipped.
 
 import copy
 import json
-import os
 import re
 
 import pytest
@@ -33,9 +32,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHARED = os.environ.get("PBX_SHARED_DIR") or os.path.join(REPO, os.pardir, "shared")
-SPEC_FILE = os.path.join(SHARED, "reference", "portsip-openapi-22.2.json")
+from apis import uncrashed
 
 TENANT = {"name": "Acme", "domain": "acme.example.com", "timezone": "UTC", "currency": "USD", "region": "US"}
 USER = {"name": "alice", "password": "portal-pw", "email": "alice@example.com", "display_name": "Alice",
@@ -67,7 +64,7 @@ OPERATIONS = {
     ("post", "/ring_groups/{id}/destroy"), ("get", "/ring_groups/{id}/agents"), ("post", "/ring_groups/{id}/agents"),
     ("get", "/ring_groups/{id}/agents/{agent_number}"),
     ("get", "/providers"), ("post", "/providers"), ("get", "/providers/{id}"), ("post", "/providers/{id}"),
-    ("get", "/providers/{id}/status"), ("post", "/providers/{id}/destroy"),
+    ("get", "/providers/{id}/status"), ("post", "/providers/{id}/destroy"), ("get", "/sessions/directly"),
 }
 _KEEP = ("type", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "format", "default", "items",
          "properties", "required", "oneOf", "anyOf")
@@ -75,10 +72,8 @@ _KEEP = ("type", "minLength", "maxLength", "pattern", "enum", "minimum", "maximu
 
 # -- the spec, parsed once -------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def spec():
-    if not os.path.exists(SPEC_FILE):
-        pytest.skip("PortSIP's OpenAPI spec is not at %s (set PBX_SHARED_DIR to the shared directory)" % SPEC_FILE)
-    with open(SPEC_FILE, encoding="utf-8") as fh:
+def spec(shared_file):
+    with open(shared_file("reference/portsip-openapi-22.2.json"), encoding="utf-8") as fh:
         return json.load(fh)
 
 
@@ -185,6 +180,7 @@ class Checked:
         self.covered = set()
 
         def check(response, *args, **kwargs):
+            uncrashed(response)
             path = requests.utils.urlparse(response.request.url).path
             op = find(response.request.method.lower(), path[len("/api"):])
             if op is None:
@@ -255,6 +251,12 @@ def test_request_tables_match_the_spec(spec):
     for (method, template), table in portsip_schema.REQUEST_BODIES.items():
         assert _norm(table) == _norm(_request_schema(spec, method, template)), (method, template)
         assert (method, template) in OPERATIONS
+    for (method, template), table in portsip_schema.QUERY_PARAMETERS.items():
+        parameters = [p for p in spec["paths"][template][method]["parameters"] if p["in"] == "query"]
+        as_object = {"type": "object", "properties": {p["name"]: p["schema"] for p in parameters},
+                     "required": [p["name"] for p in parameters if p.get("required")]}
+        assert _norm(table) == _norm(as_object), (method, template)
+        assert (method, template) in OPERATIONS
 
 
 # -- 2. every response validates -----------------------------------------------------------------
@@ -278,6 +280,11 @@ def test_every_operation_answers_as_the_spec_says(sim, checked, spec):
     api.post("/auth/sign_in", {"username": "admin", "password": "wrong"}, status=400)
     api.post("/auth/refresh_token", {"refresh_token": "unknown"}, status=400)
     api.post("/tenants/switch", params={"id": t})
+    call = {"extension_number": "101", "password": USER["extension_password"], "domain": TENANT["domain"],
+            "caller": "101", "callee": "102", "send_sdp": "false"}
+    api.get("/sessions/directly", params=call, status=201)
+    api.get("/sessions/directly", params=dict(call, password=USER["password"]), status=400)
+    api.get("/sessions/directly", params=dict(call, send_sdp="perhaps"), status=400)
 
     # tenants
     api.get("/tenants")
@@ -366,6 +373,30 @@ def test_every_operation_answers_as_the_spec_says(sim, checked, spec):
     api.post("/logout", status=204)
 
     assert OPERATIONS - api.covered == set()
+
+
+def test_the_inferred_switches_answer_as_the_spec_allows(response_oracle, operations):
+    """--portsip-switch-mode token puts a token object where the spec's 200 declares no body;
+    --portsip-login-failure-status 401 is within the logins' 4XX."""
+    from simhelper import RunningSimulator
+
+    args = ["--portsip-switch-mode", "token", "--portsip-login-failure-status", "401"]
+    with RunningSimulator(extra_args=args) as running:
+        api = Checked(running, response_oracle, operations)
+        api.login()
+        tenant = api.post("/tenants", TENANT, status=201).json()["id"]
+        token = api.post("/tenants/switch", params={"id": tenant}).json()
+        assert token["token_type"] == "Bearer"
+        api.token = token["access_token"]
+        api.post("/users", USER, status=201)
+        api.post("/login", {"username": "admin", "password": "wrong"}, status=401)
+        api.post("/auth/sign_in", {"username": "admin", "password": "wrong"}, status=401)
+        api.get("/sessions/directly", status=401, params={
+            "extension_number": "101", "password": "wrong", "domain": TENANT["domain"], "caller": "101",
+            "callee": "102", "send_sdp": "true"})
+        assert {("post", "/tenants/switch"), ("post", "/login"), ("post", "/auth/sign_in"),
+                ("get", "/sessions/directly")} <= api.covered
+        assert running.stats()["internal_errors"] == 0
 
 
 def test_the_response_check_is_not_vacuous(response_oracle):
@@ -538,7 +569,7 @@ def test_bodies_the_spec_rejects_are_rejected(sim, checked, spec, request_oracle
         body = _apply(base, path, value)
         if judge(body):
             continue  # e.g. a pattern the spec leaves unanchored
-        r = plain.post(checked.base + concrete, json=body, timeout=10)
+        r = uncrashed(plain.post(checked.base + concrete, json=body, timeout=10))
         assert r.status_code == 400, (path, kind, value, r.status_code, r.text)
         codes = {e["code"] for e in r.json()["errors"]}
         allowed = {"VALIDATE_FAILED", "UNAUTHORIZED"} if template in ("/login", "/auth/sign_in") else \
@@ -553,8 +584,11 @@ def test_bodies_the_spec_rejects_are_rejected(sim, checked, spec, request_oracle
 # -- 4. fuzz: always PortSIP's error shape, never a traceback -------------------------------------
 FIELDS = sorted({k for table in BASE_BODIES.values() for k in table}
                 | {"items", "extension_number", "role", "enabled", "codecs", "skill_level"})
+# Control characters and lone surrogates (JSON escapes of no character).
+ODD_TEXT = ["\b", "\x00", "a\x1fb", "\ufffe", "\ud800", "x\udfffy"]
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2 ** 70, 2 ** 70), st.floats(allow_nan=False),
-                    st.text(max_size=20), st.sampled_from(["101", "ENGLISH", "UDP", "Admin", "0c:38:3e:63:fe:e8"]))
+                    st.text(max_size=20), st.sampled_from(["101", "ENGLISH", "UDP", "Admin", "0c:38:3e:63:fe:e8"]),
+                    st.sampled_from(ODD_TEXT))
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
                                                        st.dictionaries(st.text(max_size=8), inner, max_size=3)),
                       max_leaves=8)

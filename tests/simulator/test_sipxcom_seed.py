@@ -1,26 +1,20 @@
 """sipXcom simulator against the examples of seed 004 (the sipXcom REST API
-reference). The seed is read at test time from ../shared/seeds beside the
-repository; nothing of it is copied here."""
+reference). The seed is read at test time from the shared directory (../shared
+beside the repository or $PBX_SHARED_DIR, see conftest.py); nothing of it is
+copied here, and without it the tests fail."""
 
-import glob
 import json
-import os
 import xml.etree.ElementTree as ET
 
 import pytest
 import requests
 
 ADMIN = ("superadmin", "superadmin")
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SEEDS = os.path.join(os.path.dirname(ROOT), "shared", "seeds")
 
 
 @pytest.fixture(scope="module")
-def seed_lines():
-    found = glob.glob(os.path.join(SEEDS, "004_*.txt"))
-    if not found:
-        pytest.skip("seed 004 (sipXcom REST API reference) not found in %s" % SEEDS)
-    with open(found[0], encoding="utf-8") as f:
+def seed_lines(shared_file):
+    with open(shared_file("seeds/004_*.txt"), encoding="utf-8") as f:
         return f.read().splitlines()
 
 

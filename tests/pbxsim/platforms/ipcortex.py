@@ -66,7 +66,9 @@ async def _body(request):
     raw = await request.body()
     try:
         body = json.loads(raw)
-    except ValueError:
+        # PHP's json_decode refuses a lone surrogate escape ("\ud800"), so such a body counts as {}. [infer]
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except ValueError:  # UnicodeEncodeError included
         return {}
     return body if isinstance(body, dict) else {}
 

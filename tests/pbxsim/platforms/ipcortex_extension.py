@@ -198,7 +198,11 @@ COLUMNS = (
 )
 VALIDATORS = {column[0]: column[1] for column in COLUMNS}
 DEFAULTS = {column[0]: column[2] for column in COLUMNS}
+# readfull accepts the read columns except owner plus every update column; without "columns" it answers
+# only "the full complement of columns as documented under update" (seed 002), not the read-only
+# virt_exten, company and scoped_exten. [infer]
 FULL_COLUMNS = ("virt_exten", "company", "scoped_exten") + tuple(VALIDATORS)
+FULL_DEFAULT_COLUMNS = tuple(VALIDATORS)
 # Applied first so that ring_time, subtype and bounce_mode are checked against the new type.
 ORDER = {"ring_type": 0}
 CREATE_KEYS = {"virt_exten", "company", "private", "voicemail", "nightmode"}
@@ -323,7 +327,7 @@ def read(req):
 
 def readfull(req):
     # Owner is the one read column readfull refuses (seed 002).
-    return _read(req, FULL_COLUMNS, FULL_COLUMNS)
+    return _read(req, FULL_COLUMNS, FULL_DEFAULT_COLUMNS)
 
 
 def new_row(number, company, private, voicemail, nightmode):
@@ -332,6 +336,8 @@ def new_row(number, company, private, voicemail, nightmode):
     row["nightmode"] = -1 if nightmode is None else nightmode  # create's null is update's -1
     if voicemail:
         # Voicemail "enabled on creation": a box named after the number, monitored. [infer]
+        # The box is the bare number even for a private extension, so private extensions with the same
+        # number in two companies both get box "<number>": the real naming is undocumented. [infer]
         row["voicemail_box"] = number
         row["voicemail_mon"] = 1
     return row

@@ -7,14 +7,20 @@ create answers 201 ``{id}`` for tenants, users, user phones and providers but
 200 ``{id}`` for ring groups; paged lists are ``{count, items}`` and
 sub-collections ``{items}``; every error is ``{"errors":[{"code","message"}]}``
 (VALIDATE_FAILED 400 for bad bodies and duplicates, UNAUTHORIZED 401 for a
-missing or expired token, 400 UNAUTHORIZED for a failed login).
+missing or expired token, 400 UNAUTHORIZED for a failed login, or 401 with
+``--portsip-login-failure-status 401``: the AUTH page documents 400 only for
+the OAuth grant, so the status of the other logins is inferred).
 
 Tenancy comes from the token: the system admin (``sim.config.portsip_admin``)
-logs in without ``domain`` and enters a tenant with ``POST /tenants/switch``;
+logs in without ``domain`` and enters a tenant with ``POST /tenants/switch``
+(which re-scopes the caller's token, or with ``--portsip-switch-mode token``
+answers a new tenant-scoped token: both inferred);
 tenant users log in with their tenant's domain and only a user with role
 ``Admin`` may manage it.  Providers, tenants and template writes are
-system-level.  The state and every rule live in portsip_state.py, request
-bodies in portsip_schema.py, list queries in portsip_query.py.
+system-level.  Of call control only ``GET /sessions/directly`` exists: it
+checks an extension's SIP password and simulates no call.  The state and every
+rule live in portsip_state.py, request bodies in portsip_schema.py, list
+queries in portsip_query.py.
 """
 
 import json
@@ -114,7 +120,9 @@ class Call:
             return {}
         try:
             data = json.loads(self.raw)
-        except ValueError:
+            # A lone surrogate escape ("\ud800") stands for no character at all: refused as bad JSON. [infer]
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except ValueError:  # UnicodeEncodeError included
             raise invalid("The request body is not valid JSON") from None
         if not isinstance(data, dict):
             raise invalid("The request body must be a JSON object")
@@ -153,12 +161,15 @@ def router(sim):
             return handler
         return register
 
+    def failure_status():
+        return sim.config.portsip_login_failure_status
+
     # -- authentication ------------------------------------------------------
     @route("POST", "/login", PUBLIC, kind="login")
     def login(call):
         body = call.body()
-        _check(schema.LOGIN, body, login_failure=True)
-        return ok(state.login(body["username"], body["password"], body.get("domain")))
+        _check(schema.LOGIN, body, login_failure=failure_status())
+        return ok(state.login(body["username"], body["password"], body.get("domain"), failure_status()))
 
     @route("GET", "/login", ANY)
     def login_status(call):
@@ -174,8 +185,8 @@ def router(sim):
     @route("POST", "/auth/sign_in", PUBLIC, kind="login", since="22.2")
     def sign_in(call):
         body = call.body()
-        _check(schema.LOGIN, body, login_failure=True)
-        token = state.login(body["username"], body["password"], body.get("domain"))
+        _check(schema.LOGIN, body, login_failure=failure_status())
+        token = state.login(body["username"], body["password"], body.get("domain"), failure_status())
         return ok({k: token[k] for k in ("token_type", "access_token", "refresh_token", "expires_in")})
 
     @route("POST", "/auth/refresh_token", PUBLIC, kind="login", since="22.2")
@@ -238,8 +249,8 @@ def router(sim):
     # Registered before /tenants/{id}, which would otherwise take it.
     @route("POST", "/tenants/switch", SYSTEM, kind="login")
     def switch_tenant(call):
-        state.switch_tenant(call.token, call.query.get("id"))
-        return ok()
+        # Switch mode "rescope": 200 without a body; "token": 200 with a new token object (both inferred).
+        return ok(state.switch_tenant(call.token, call.query.get("id")))
 
     @route("GET", "/tenants/{id}", SYSTEM)
     def show_tenant(call, id):
@@ -455,6 +466,16 @@ def router(sim):
         state.destroy_provider(id)
         return ok(status=204)
 
+    # -- call control --------------------------------------------------------
+    @route("GET", "/sessions/directly", PUBLIC, kind="login")
+    def session_directly(call):
+        """createCallSessionDirectly: authenticates an extension by its SIP password (extension_password)
+        in the tenant of the SIP domain and answers 201 {id}. No call is simulated and nothing is kept."""
+        query = schema.query_object(schema.SESSION_DIRECTLY, call.query)
+        _check(schema.SESSION_DIRECTLY, query)
+        state.extension_login(query["extension_number"], query["password"], query["domain"], failure_status())
+        return ok({"id": state.new_id()}, 201)
+
     # -- operator ------------------------------------------------------------
     @r.post("/_sim/portsip/expire_tokens", include_in_schema=False)
     async def expire_tokens(token: str = None):
@@ -472,12 +493,13 @@ def router(sim):
     return r
 
 
-def _check(table, body, login_failure=False):
+def _check(table, body, login_failure=None):
+    """VALIDATE_FAILED for a body the table refuses; login_failure is the status of a failed login."""
     problems = schema.validate(table, body)
     if problems:
         if login_failure and any(problem[0] in ("username", "password") for problem in problems):
             # A login body without credentials is a failed login, answered as one.
-            raise unauthorized("Login failed, authentication error", status=400)
+            raise unauthorized("Login failed, authentication error", status=login_failure)
         raise invalid("field validation failed: " + "; ".join("%s %s" % p for p in problems[:5]),
                       detail=[{"field": f, "message": m} for f, m in problems])
 

@@ -291,6 +291,32 @@ REQUEST_BODIES = {
     ("post", "/providers/{id}"): PROVIDER_UPDATE,
 }
 
+# -- query parameters, as the object of strings (and booleans) a query string decodes to ----------------
+_EXTRA_HEADERS = ("ANSWER_MODE", "CALL_INFO", "ALERT_INFO_AUTO_ANSWER_DELAY0", "ALERT_INFO_AUTO_ANSWER",
+                  "ALERT_INFO_INTERCOM")
+SESSION_DIRECTLY = Obj({
+    "extension_number": EXTENSION_NUMBER, "password": Str(), "domain": Str(1, 280), "caller": Str(max_length=256),
+    "caller_display_name": Str(max_length=1024), "callee": Str(max_length=256), "send_sdp": Bool(),
+    "trunk": Str(1, 64), "rewrite_from": Str(1, 16), "rewrite_pai": Str(1, 16), "rewrite_rpi": Str(1, 16),
+    "user_data": Str(max_length=128), "target": Str(max_length=128), "target_instance_id": Str(max_length=128),
+    "target_extension_number": Str(max_length=128), "additional_header": Str(enum=_EXTRA_HEADERS),
+    "header_direction": Str(enum=("CALLER", "CALLEE", "ALL")),
+}, required=("extension_number", "password", "domain", "caller", "callee", "send_sdp"))
+
+QUERY_PARAMETERS = {
+    ("get", "/sessions/directly"): SESSION_DIRECTLY,
+}
+
+
+def query_object(schema, query):
+    """Query parameters as the object the table describes: booleans from true/false, the rest strings."""
+    out = {}
+    for key, value in query.items():
+        if schema["properties"].get(key, {}).get("type") == "boolean" and value in ("true", "false"):
+            value = value == "true"
+        out[key] = value
+    return out
+
 
 # -- validation -------------------------------------------------------------
 _TYPE_NAMES = {"string": "a string", "integer": "an integer", "boolean": "a boolean", "object": "an object",

@@ -157,8 +157,8 @@ class State:
                               detail=[{"field": name, "message": "read-only after create"}])
 
     # -- authentication ------------------------------------------------------
-    def login(self, username, password, domain=None):
-        failed = unauthorized("Login failed, authentication error", status=400)
+    def login(self, username, password, domain=None, failure_status=400):
+        failed = unauthorized("Login failed, authentication error", status=failure_status)
         if not isinstance(username, str) or not isinstance(password, str):
             raise failed
         if domain is None:
@@ -236,11 +236,39 @@ class State:
         return count
 
     def switch_tenant(self, token, tenant_id):
+        """Enter a tenant: the caller's token re-scoped (None), or a new token object (switch mode "token").
+
+        Both are inferred (portsip.md 1.3): the spec's 200 has no body and says nothing of the token.
+        """
         if not tenant_id:
             raise invalid("id is required")
         if self.store.get(TENANTS, tenant_id) is None:
             raise not_found("Tenant not found")
-        self.store.put(TOKENS, token, dict(self.store.get(TOKENS, token), tenant=tenant_id))
+        doc = self.store.get(TOKENS, token)
+        if self.sim.config.portsip_switch_mode == "token":
+            identity = {k: doc[k] for k in ("system", "user", "tenant", "role", "username")}
+            return self.issue_token(dict(identity, tenant=tenant_id))
+        self.store.put(TOKENS, token, dict(doc, tenant=tenant_id))
+        return None
+
+    def extension_login(self, number, password, domain, failure_status=400):
+        """An extension number and its SIP password within the tenant of a SIP domain (call control).
+
+        Raises the failed-login error unless the tenant and the user are enabled and the password is the
+        user's extension_password (not the portal password).
+        """
+        failed = unauthorized("Login failed, authentication error", status=failure_status)
+        tenant_id = (self.store.get(TENANT_DOMAINS, domain.lower()) or {}).get("id")
+        tenant = self.store.get(TENANTS, tenant_id) if tenant_id else None
+        if tenant is None or not tenant.get("enabled"):
+            raise failed
+        owner = self.number_owner(tenant_id, number)
+        if owner is None or owner["type"] != "EXTENSION":
+            raise failed  # a ring group's number has no SIP password
+        user = self.store.get(self.coll(tenant_id, "users"), owner["id"])
+        if user is None or not user.get("enabled") or user.get("_extension_password") != password:
+            raise failed
+        return user
 
     # -- tenants -------------------------------------------------------------
     def tenant(self, tenant_id):

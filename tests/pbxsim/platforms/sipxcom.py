@@ -7,8 +7,9 @@ optional trailing slash, ``.json``/``.xml`` suffixes that override Accept,
 Spring Security in front of everything (OPTIONS free, a Digest-only challenge,
 403 for non-admins) and each stack's own 404/405 and error bodies.
 
-Not simulated: the HTTP->HTTPS redirect (the simulator serves one scheme; use
-``--tls`` for HTTPS), the SOAP services, /rest/my/*, registrations.
+Not simulated here: the HTTP->HTTPS redirect, which Apache answers before
+sipXconfig sees a request (``--sipxcom-http-redirect``, done in pbxsim.core);
+the SOAP services, /rest/my/*, registrations.
 """
 
 import base64
@@ -21,7 +22,7 @@ import weakref
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from pbxsim.core import IGNORE, mark
+from pbxsim.core import IGNORE, UNROUTED, mark
 
 from . import sipxcom_api as api
 from . import sipxcom_devices as devices
@@ -249,7 +250,7 @@ async def dispatch(sim, st, request):
         return Response(b"", status_code=200)
     stack = path.split("/")[1] if path.count("/") >= 1 else ""
     if stack not in ("api", "rest"):
-        mark(request, label=PREFIX + "/*")
+        mark(request, kind=UNROUTED, label=PREFIX + "/*")
         return Response(b"", status_code=404)
     if path.endswith("/") and len(path) > len(stack) + 2:
         path = path[:-1]
@@ -267,7 +268,9 @@ async def dispatch(sim, st, request):
             else:
                 fmt = None
     route, params = match("GET" if method == "HEAD" else method, path)
-    mark(request, label=route.label if route else (params[0].label if params else PREFIX + "/" + stack + "/*"))
+    # No route for the path (404) or the method (405): the catch-all route is the dispatcher, not a handler.
+    mark(request, kind=None if route else UNROUTED,
+         label=route.label if route else (params[0].label if params else PREFIX + "/" + stack + "/*"))
     who = authenticate(sim, st, request)
     if isinstance(who, Response):
         return who

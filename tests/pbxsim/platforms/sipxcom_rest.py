@@ -74,7 +74,7 @@ def body_element(req, root, failure):
     raw = req.body
     try:
         if "json" in req.content_type:
-            data = json.loads(raw.decode("utf-8"))
+            data = w.java_strings(json.loads(raw.decode("utf-8")))
             if not isinstance(data, dict) or root not in data:
                 raise ValueError("com.thoughtworks.xstream.mapper.CannotResolveClassException: %s"
                                  % (next(iter(data)) if isinstance(data, dict) and data else "null"))

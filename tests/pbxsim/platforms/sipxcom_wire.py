@@ -18,6 +18,9 @@ XML_DECL_REST = '<?xml version="1.0" encoding="UTF-8"?>'
 _SOURCE = "org.apache.cxf.transport.http.AbstractHTTPDestination$1@5f1c3a9e"
 INT_MIN, INT_MAX = -(2 ** 31), 2 ** 31 - 1
 MODEL_PKG = "org.sipfoundry.sipxconfig.api.model."
+# Characters XML 1.0 does not allow at all (not even as references): C0 controls other than tab, LF and CR,
+# lone surrogates, U+FFFE and U+FFFF. They are dropped, so that every document the simulator writes parses.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class ApiError(Exception):
@@ -198,10 +201,11 @@ def to_xml(bean, obj, root=None):
     return "".join(parts)
 
 
-def _xml_text(v):
+def xml_text(v):
+    """A value as XML character data: escaped, without the characters XML 1.0 forbids."""
     if isinstance(v, bool):
         return "true" if v else "false"
-    return escape(str(v))
+    return escape(_NOT_XML.sub("", str(v)))
 
 
 def _xml_bean(parts, bean, obj, tag):
@@ -222,19 +226,19 @@ def _xml_bean(parts, bean, obj, tag):
                 _xml_bean(inner, f.bean, item, f.item)
             inner.append("</%s>" % f.xml)
         elif f.kind in ("strset", "strlist", "intlist"):
-            items = "".join("<%s>%s</%s>" % (f.item or f.name, _xml_text(i), f.item or f.name) for i in v)
+            items = "".join("<%s>%s</%s>" % (f.item or f.name, xml_text(i), f.item or f.name) for i in v)
             if len(bean.fields) == 1 and f.xml == tag:
                 inner.append(items)
             elif f.item:
                 inner.append("<%s>%s</%s>" % (f.xml, items, f.xml))
             else:
-                inner.append("".join("<%s>%s</%s>" % (f.xml, _xml_text(i), f.xml) for i in v))
+                inner.append("".join("<%s>%s</%s>" % (f.xml, xml_text(i), f.xml) for i in v))
         elif f.kind == "map":
             entries = "".join("<entry><key>%s</key>%s</entry>" % (
-                _xml_text(k), "" if val is None else "<value>%s</value>" % _xml_text(val)) for k, val in v.items())
+                xml_text(k), "" if val is None else "<value>%s</value>" % xml_text(val)) for k, val in v.items())
             inner.append("<%s>%s</%s>" % (f.xml, entries, f.xml))
         else:
-            inner.append("<%s>%s</%s>" % (f.xml, _xml_text(v), f.xml))
+            inner.append("<%s>%s</%s>" % (f.xml, xml_text(v), f.xml))
     if inner:
         parts.append("<%s>%s</%s>" % (tag, "".join(inner), tag))
     else:
@@ -280,6 +284,16 @@ def _reject_constant(name):
     raise ValueError("Non-standard token '%s'" % name)
 
 
+def java_strings(data):
+    """Decoded JSON with each lone surrogate escape ("\\ud800") as '?'. [infer] Jackson keeps it in a
+    Java String, and Java's UTF-8 encoder (PostgreSQL's driver, the response writer) writes '?' for it."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.loads(json.dumps(data, ensure_ascii=False).encode("utf-8", "replace"))
+    return data
+
+
 def parse_json(raw):
     """Parse a body the way Jackson's parser does; errors become its exceptions."""
     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
@@ -287,7 +301,7 @@ def parse_json(raw):
         raise java_error(500, "org.codehaus.jackson.map.JsonMappingException: No content to map to Object due "
                               "to end of input")
     try:
-        return text, json.loads(text, parse_constant=_reject_constant)
+        return text, java_strings(json.loads(text, parse_constant=_reject_constant))
     except ValueError as exc:
         pos = getattr(exc, "pos", None)
         line, col = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
@@ -500,7 +514,7 @@ def _rest_elem(parts, tag, value):
             _rest_elem(parts, child_tag, child)
         parts.append("</%s>" % tag)
     else:
-        parts.append("<%s>%s</%s>" % (tag, _xml_text(value), tag))
+        parts.append("<%s>%s</%s>" % (tag, xml_text(value), tag))
 
 
 def rest_json(tag, value):
@@ -517,9 +531,9 @@ def _rest_json_value(value):
 
 
 def rest_envelope(code, message, data=None):
-    inner = "<code>%s</code><message>%s</message>" % (code, escape(message))
+    inner = "<code>%s</code><message>%s</message>" % (code, xml_text(message))
     if data:
-        inner += "<data>%s</data>" % "".join("<%s>%s</%s>" % (k, escape(str(v)), k) for k, v in data)
+        inner += "<data>%s</data>" % "".join("<%s>%s</%s>" % (k, xml_text(v), k) for k, v in data)
     return XML_DECL_REST + "<response>%s</response>" % inner
 
 
