@@ -115,7 +115,7 @@ def test_clone_copies_columns_and_links(sim, api):
 
 # column, values accepted (and read back as sent), values refused
 COLUMN_CASES = [
-    ("name", ["Sales desk", "a.b-c_d", ""], ["bad!", "caf\u00e9", 5]),
+    ("name", ["Sales desk", "a.b-c_d", "", "caf\u00e9"], ["bad!", "a/b", 5]),
     ("voicemail_box", ["", "400"], ["4 00", 400.5]),
     ("voicemail_mon", [1, 2, 3, 4], [0, 5, "on"]),
     ("priority", [0, 10, None], [-1, 11]),
@@ -230,3 +230,15 @@ def test_each_verb_is_counted_under_its_own_label(sim, api):
         "POST dialplan/read/extension": (1, 0), "POST dialplan/readfull/extension": (1, 0),
         "POST dialplan/update/extension": (0, 1), "POST dialplan/clone/extension": (0, 1),
         "POST dialplan/delete/extension": (0, 1)}
+
+
+@pytest.mark.parametrize("name, accepted", [("Ren\u00e9e M\u00fcller", True), ("\u5e97\u9762 2", True), ("Front_Desk-2.a", True),
+                                            ("Ann!", False), ("a/b", False), ("x" * 65, False)])
+def test_names_are_letters_of_any_script_digits_dot_space_dash_underscore(api, name, accepted):
+    ok(api("create", values={"virt_exten": "520", "company": "test"}))
+    answer = api("update", {"scoped_exten": "520"}, values={"name": name})
+    if accepted:
+        ok(answer)
+        assert full(api, "520", "name") == {"name": name}
+    else:
+        failed(answer, "Invalid value for name")

@@ -18,7 +18,8 @@ RING_TYPES = "AHQIFTCOVPX"
 BOUNCE_MODES = ("disabled", "1", "orig", "last", "fall")
 # An underscore would make scoped_exten ambiguous; "400b" shows letters are fine.
 NUMBER_RE = re.compile(r"[0-9A-Za-z*#+]{1,32}")
-NAME_RE = re.compile(r"[A-Za-z0-9. _-]{0,64}")
+# Seed 002: "alphanumeric, dot, space, dash and underscore"; letters of any script [infer], 64 at most [infer].
+NAME_RE = re.compile(r"[\w. -]{0,64}")
 QUEUE_RE = re.compile(
     r"[adeflrADEFLR][y ][yY ][y ][y ][ 13yl](?:  |0[1-9]|[1-9][0-9])  "
     r"(?:  |[0-9]{2}){4}(?:[y ](?:  |0[1-9]|[1-9][0-9]|aa)?)?"
