@@ -441,3 +441,22 @@ def test_no_secret_reaches_vvv_output(secret_simulator, platform):
         if platform != "ipcortex" and secret == SECRET_KEY:
             continue
         assert secret not in r.output, "secret %r leaked into -vvv output" % secret
+
+
+@pytest.mark.parametrize("mode", [["--portsip-switch-mode", "token"], ["--portsip-login-failure-status", "401"]])
+def test_portsip_either_way_the_inferred_choices_fall(mode):
+    """Whether the tenant switch re-scopes the token or answers a new one, and whether a failed login is
+    400 or 401, is not documented: the driver works both ways."""
+    with RunningSimulator(extra_args=mode) as sim:
+        conn = dict(CONNECTION["portsip"], tenant=TENANT)
+        make_tenant(sim, "portsip", connection=conn)
+        sim.reset_stats()
+        item = ext("portsip", 171)
+        r = run_play(sim.url, conn, [task("create", **item), task("again", **item),
+                                     task("change", **dict(item, email="new@acme.example"))])
+        assert assert_ok(r, "create")["changed"] and not assert_ok(r, "again")["changed"]
+        assert assert_ok(r, "change")["changed"]
+        assert readback.portsip_extension(sim, TENANT, "171")["email"] == "new@acme.example"
+        assert sim.stats()["writes"] == 2
+        r = run_play(sim.url, dict(conn, password="Wrong-pass-1"), [task("wrong", **item)])
+        assert_failed(r, "wrong", "login failed for user 'admin'")
