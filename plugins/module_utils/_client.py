@@ -147,7 +147,7 @@ class Client:
         self.base_path = parts.path.rstrip("/")
         self.timeout = timeout
         self.retries = max(0, int(retries))
-        self.secrets = [s for s in secrets if s]
+        self.secrets = set(s for s in secrets if s)
         self.describe_error = describe_error or (lambda response: response.text[:500])
         self.reauthenticate = None
         self.sleep = sleep
@@ -171,13 +171,14 @@ class Client:
         self.session.headers["User-Agent"] = "pbxops.pbx"
 
     def add_secret(self, value):
-        if value and value not in self.secrets:
-            self.secrets.append(value)
+        if value:
+            self.secrets.add(value)
 
     def scrub(self, text):
         """Replace every known secret in text with the mask."""
         text = "" if text is None else str(text)
-        for secret in sorted(self.secrets, key=len, reverse=True):
+        # Longest first, so that a secret that contains another is masked whole.
+        for secret in sorted((s for s in self.secrets if s in text), key=len, reverse=True):
             text = text.replace(secret, MASK)
         return text
 
