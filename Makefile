@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PYTEST := $(PY) -m pytest -p no:cacheprovider
+# -rs: a skipped test always says why in the summary.
+PYTEST := $(PY) -m pytest -p no:cacheprovider -rs
 PORT ?= 8080
 DB ?=
 TLS ?=

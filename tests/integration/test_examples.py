@@ -80,3 +80,21 @@ def test_the_examples_run_under_check_and_for_real(simulator):
         predicted, output = run_examples(simulator, module, check=True)
         changed, output = run_examples(simulator, module, check=False)
         assert predicted == changed == (1 if module == "pbx_extension" else 0), output[-6000:]
+
+
+def test_the_readme_playbook_runs_as_written(simulator):
+    """The first playbook of README.md, with only url pointed at the simulator."""
+    with open(os.path.join(REPO, "README.md")) as fh:
+        readme = fh.read()
+    section = readme[readme.index("## A first playbook"):]
+    text = section[section.index("```yaml") + len("```yaml"):section.index("```", section.index("```yaml") + 7)]
+    (play,) = pointed_at(yaml.safe_load(text), simulator.url)
+    play["vars"].update(variables(simulator, text))
+    simulator.reset()
+    for check, changed in ((True, 2), (False, 2), (True, 0), (False, 0)):
+        simulator.reset_stats()
+        rc, output = run_playbook_text(simulator.url, {}, yaml.safe_dump([play], sort_keys=False), check=check)
+        assert rc == 0, output[-4000:]
+        assert "changed=%d" % changed in output, output[-4000:]
+        if check:
+            assert simulator.stats()["writes"] == 0
