@@ -5,7 +5,7 @@ import time
 import pytest
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import (
-    MASK, AmbiguousWrite, Client, PbxApiError, PbxError)
+    MASK, AmbiguousWrite, Client, PbxApiError, PbxError, check_url)
 
 PATH = "/api/no_such_thing"  # answered 404 by the simulator (counted as unrouted); faults still apply
 
@@ -98,3 +98,36 @@ def test_errors_carry_method_path_status_and_vendor_message_but_no_secret(sim):
     with pytest.raises(PbxApiError) as info:
         c.request("POST", "/api/users", json={"pin": "hunter2"})
     assert info.value.msg == "POST /api/users failed: HTTP 400: pin %s is weak" % MASK
+
+
+@pytest.mark.parametrize("url, words", [
+    ("pbx.example.com:8887", "has no scheme"),
+    ("ftp://pbx.example.com", "has no scheme"),
+    ("", "url is empty"),
+    ("https://pbx.example.com:8887/api", "includes the API path '/api'"),
+    ("https://pbx.example.com/sipxconfig/", "includes the API path '/sipxconfig'"),
+    ("https://pbx.example.com/rest/dialplan", "includes the API path"),
+    ("https://u:p@pbx.example.com", "must not carry credentials"),
+    ("https://pbx.example.com/?a=1", "query"),
+    ("https://pbx.example.com:99999", "invalid port"),
+])
+def test_url_mistakes_are_refused_before_any_request(url, words):
+    with pytest.raises(PbxError) as info:
+        check_url(url, "/api")
+    assert words in info.value.msg
+    assert "p@" not in info.value.msg or "credentials" in info.value.msg
+
+
+def test_good_urls_keep_a_reverse_proxy_path():
+    assert check_url(" https://pbx.example.com:8887/ ", "/api") == "https://pbx.example.com:8887"
+    assert check_url("https://gw.example.com/pbx1", "/api") == "https://gw.example.com/pbx1"
+
+
+def test_a_redirect_is_never_followed(sim):
+    sim.faults({"kind": "redirect", "status": 302, "location": "http://elsewhere.example:81/api/users"})
+    c = client(sim)
+    with pytest.raises(PbxError) as info:
+        c.request("POST", "/api/users", json={})
+    assert "HTTP 302" in info.value.msg and "never follows redirects" in info.value.msg
+    assert "another server, elsewhere.example:81" in info.value.msg
+    assert sim.stats()["requests"] == 1, "one request, no retry, no GET to the target"
