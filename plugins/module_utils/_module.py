@@ -80,8 +80,8 @@ class ListItems:
 
     def check(self, label, entry):
         if not isinstance(entry, dict):
-            raise PbxError("%s must be a dictionary of %s options, got %s" % (label, self.resource.title,
-                                                                             type(entry).__name__))
+            raise PbxError("%s must be a dictionary of %s options, got %s"
+                           % (label, self.resource.title, type(entry).__name__))
         options = self.resource.options
         unknown = sorted(str(k) for k in entry if k not in options and k != "state")
         if unknown:

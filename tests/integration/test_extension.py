@@ -452,8 +452,9 @@ def test_portsip_either_way_the_inferred_choices_fall(mode):
         make_tenant(sim, "portsip", connection=conn)
         sim.reset_stats()
         item = ext("portsip", 171)
-        r = run_play(sim.url, conn, [task("create", **item), task("again", **item),
-                                     task("change", **dict(item, email="new@acme.example"))])
+        changed = dict(item)
+        changed["email"] = "new@acme.example"
+        r = run_play(sim.url, conn, [task("create", **item), task("again", **item), task("change", **changed)])
         assert assert_ok(r, "create")["changed"] and not assert_ok(r, "again")["changed"]
         assert assert_ok(r, "change")["changed"]
         assert readback.portsip_extension(sim, TENANT, "171")["email"] == "new@acme.example"

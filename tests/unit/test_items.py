@@ -39,7 +39,7 @@ def test_bad_items_name_the_item_and_the_option(entry, words):
 
 
 def test_nested_fields_are_checked_too():
-    got, _ = items([{"name": "hq", "address": {"city": "Leeds", "zip": 1234}}], TENANT)
+    got = items([{"name": "hq", "address": {"city": "Leeds", "zip": 1234}}], TENANT)[0]
     assert got[0]["address"] == {"city": "Leeds", "zip": "1234"}
     with pytest.raises(PbxError, match=r"tenants\[0\].address: unsupported field town"):
         items([{"name": "hq", "address": {"town": "Leeds"}}], TENANT)
