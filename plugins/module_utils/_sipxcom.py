@@ -34,9 +34,10 @@ userName is the number):
 - api_fields: keys of the /api/users bean (e.g. {"userProfile": {"jobTitle":
   "CTO"}}) sent as they are and compared as a subset of what sipXcom returns.
 - name, private, login_name, role: not available on sipXcom.
-Writes: a create is one POST (plus one settings PUT when caller_id or voicemail
-is set); an update is one PUT of the changed fields (plus the settings PUT, plus
-one request per group removed); a delete is one DELETE.
+Reads: one listing of every user (unpaged). Writes: a create is one POST (plus
+one settings PUT when caller_id or voicemail is set); an update is one PUT of the
+changed fields (plus the settings PUT, plus one request per group removed); a
+delete is one DELETE.
 
 PLATFORM_NOTES (pbx_tenant -> /rest/branch; a tenant is a branch):
 - name: the branch name. description, phone_number (phoneNumber), fax_number
@@ -62,7 +63,6 @@ from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Driver, 
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import ADDRESS
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-PAGE = 500
 NUMBER = re.compile(r"^\d+$")
 PIN = re.compile(r"^\d{4,}$")
 CALLER_ID = "caller-alias/external-number"
@@ -208,14 +208,9 @@ class SipxcomExtensions(Kind):
 
     # -- reads -------------------------------------------------------------------------
     def list(self, tenant):
-        users, start = [], 0
-        while True:
-            page = self.call("GET", "/api/users", params={"start": start, "limit": PAGE},
-                             headers=JSON).json().get("users") or []
-            users.extend(page)
-            if len(page) < PAGE:
-                break
-            start += PAGE
+        # One request: start/limit are optional and have no documented maximum, and on a real PBX
+        # each page is a round trip (10,000 users in pages of 500 cost 21 requests).
+        users = self.call("GET", "/api/users", headers=JSON).json().get("users") or []
         out = [self._normalise(u) for u in users
                if NUMBER.match(u.get("userName") or "") and (tenant is None or u.get("branchName") == tenant)]
         if tenant is not None and not out and tenant not in self.driver.branches():
