@@ -289,3 +289,23 @@ def test_reads_see_every_kind_of_write(sim, api):
     assert api("GET", "/api/users/501/settings/caller-alias/external-number").json()["value"] == "2"
     sim.reset()
     assert len(api("GET", "/api/users").json()["users"]) == len(before)
+
+
+def test_user_listing_shows_group_and_branch_changes_at_once(api, sim):
+    """users_list keeps each user's JSON between writes: a group rename or a branch rename must still show."""
+    sim.fixtures("sipxcom", "branches", [{"name": "hq"}])
+    api.create("/api/users", {"userName": "301", "groups": [{"name": "sales"}], "branchName": "hq"})
+    first = api("GET", "/api/users", headers=JSON).json()["users"]
+    assert [(u["groups"][0]["name"], u["branchName"]) for u in first if u["userName"] == "301"] == [("sales", "hq")]
+    gid = api("GET", "/api/userGroups/sales", headers=JSON).json()["id"]
+    assert api("PUT", "/api/userGroups/%d" % gid, json={"name": "retail", "weight": 1}, headers=JSON).status_code == 200
+    renamed = [u for u in api("GET", "/api/users", headers=JSON).json()["users"] if u["userName"] == "301"][0]
+    assert renamed["groups"][0]["name"] == "retail"
+    xml_branch = "<branch><name>head office</name></branch>"
+    bid = [b for b in ET.fromstring(api("GET", "/rest/branch").content).iter("branch") if b.findtext("name") == "hq"]
+    assert api("PUT", "/rest/branch/%s" % bid[0].findtext("id"), data=xml_branch,
+               headers={"Content-Type": "text/xml"}).status_code == 200
+    again = [u for u in api("GET", "/api/users", headers=JSON).json()["users"] if u["userName"] == "301"][0]
+    assert (again["groups"][0]["name"], again["branchName"]) == ("retail", "head office")
+    # And exactly what the uncached renderer gives, byte for byte, XML listing aside.
+    assert api("GET", "/api/users/301", headers=JSON).json() == again

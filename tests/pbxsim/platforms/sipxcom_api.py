@@ -215,7 +215,22 @@ def users_list(req):
     email = req.query.get("email")
     if email:
         users = _email_filter(users, email)
-    return bean_response(req, w.USERS, {"users": [user_bean(st, u) for u in page(users, req)]})
+    users = page(users, req)
+    if req.fmt == "json":
+        # The hot path of every run: each user's JSON is kept until that user, a group or a branch
+        # changes, so one write does not make the next listing render every user again.
+        return Response('{"users":[%s]}' % ",".join(user_json(st, u) for u in users), media_type="application/json")
+    return bean_response(req, w.USERS, {"users": [user_bean(st, u) for u in users]})
+
+
+def user_json(st, doc):
+    """The user's bean as to_json renders it; a store write replaces the document, so identity is the version."""
+    kept = st.user_json.get(doc["id"])
+    if kept is not None and kept[0] is doc:
+        return kept[1]
+    text = w.to_json(w.USER, user_bean(st, doc))
+    st.user_json[doc["id"]] = (doc, text)
+    return text
 
 
 def _email_filter(users, text):

@@ -143,6 +143,9 @@ class State:
         st = self.store
         self.generation = 0
         self.cache = {}
+        # user id -> (the document it was rendered from, its JSON bean); users_list's per-user cache.
+        # A user's bean also shows its groups' and branch's names: their writes void it all.
+        self.user_json = {}
         self.user_by_name = {}
         self.alias_owner = {}  # every SIP alias: user aliases and call group name/extension/DID
         self.ugroup_by_name = {}
@@ -292,6 +295,7 @@ class State:
         return sorted((g for g in groups if g), key=lambda g: (g["weight"] if g["weight"] is not None else 0, g["id"]))
 
     def save_group(self, coll, doc):
+        self.user_json.clear()
         by_name, members = self.group_index(coll)
         if not doc.get("name"):
             raise not_null("setting.Group", "name")
@@ -325,6 +329,7 @@ class State:
         return self.store.get(coll, gid) if gid is not None else None
 
     def delete_group(self, coll, g):
+        self.user_json.clear()
         by_name, members = self.group_index(coll)
         member_coll = USERS if coll == UGROUPS else PHONES
         for mid in list(members.get(g["id"], ())):
@@ -462,6 +467,7 @@ class State:
         return self.store.get(BRANCHES, bid) if bid is not None else None
 
     def save_branch(self, doc):
+        self.user_json.clear()
         old = self.store.get(BRANCHES, doc["id"]) if doc["id"] is not None else None
         if doc["id"] is None:
             doc["id"] = self.store.next_id("sipxcom.branch")
@@ -472,6 +478,7 @@ class State:
         return doc
 
     def delete_branch(self, doc):
+        self.user_json.clear()
         for coll in (USERS, GATEWAYS):
             for d in self.store.all(coll):
                 if d.get("branch") == doc["id"]:
