@@ -1,15 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) pbxops.pbx contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""IPCortex PABX driver: everything the collection knows about IPCortex.
-
-Every call is a POST to ``/rest/<section>/<verb>/<type>`` with a JSON body
-(``scope`` selects, ``values`` writes, ``columns`` projects). The PABX answers
-HTTP 200 with ``{"result": "success", ...}`` or ``{"result": "fail",
-"message": ...}``. With ``api_key`` the key travels in the body of every call
-(``auth: {type: auth, key: ...}``); otherwise the driver logs in once with
-username/password (``POST /rest/auth``) and the session cookie does the rest.
-Companies (the tenant) have no API: they must exist on the PABX.
+"""IPCortex extensions: dial plan objects of type extension.
 
 PLATFORM_NOTES (pbx_extension -> /rest/dialplan type extension):
 - number: virt_exten (letters, digits, * and #; "400b" is a valid number).
@@ -40,17 +32,6 @@ combination of private/voicemail), then updates each. An update is one update
 call; a delete one delete call. Reads: one readfull of the company per run,
 asking for the columns the task needs (every update column only when a task
 sets api_fields).
-
-The company is checked before the first write: the PABX's answer to
-POST /rest/auth lists the companies the account administers (user.companies,
-as IPCortex's own client reads it), so an API key costs one such call per run.
-A username/password login is closed again (POST /rest/auth/logout) when the
-module ends.
-
-PLATFORM_NOTES (pbx_tenant -> companies): companies have no create, update or
-delete API. state=present only checks that the company exists (one auth call,
-no write) and fails if it does not; state=absent and purge are refused; no
-option but name can be managed.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -59,10 +40,10 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.pbxops.pbx.plugins.module_utils._client import AmbiguousWrite, PbxApiError, PbxError
-from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Driver, Kind, TenantMissing
+from ansible_collections.pbxops.pbx.plugins.module_utils._client import AmbiguousWrite, PbxError
+from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind
+from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex.driver import DEFAULT_COMPANY
 
-DEFAULT_COMPANY = "default"
 NUMBER = re.compile(r"^[0-9A-Za-z*#]{1,32}$")
 # "alphanumeric, dot, space, dash and underscore" (seed 002): letters of any script.
 NAME = re.compile(r"^[\w. -]*$", re.UNICODE)
@@ -81,122 +62,6 @@ OPTION_OF = dict((column, option) for option, column in COLUMN_OF.items())
 PERSONAL_RING_TYPE = "A"
 # What a listing asks readfull for (the seed promises only the columns asked for).
 KEY_COLUMNS = ["virt_exten", "scoped_exten", "ring_type"]
-HINTS = {
-    "Authentication failed": "check api_key, or username and password",
-    "Authentication required": "give api_key, or username and password",
-    "Permission denied": "the account needs System-Admin rights to create or delete extensions, and at least "
-                         "Company-Admin rights on the company to read or update them",
-    "Already exists": "the number is already used on this PABX (perhaps by another company's extension, a call "
-                      "group or a private extension of the same company)",
-    "Scope must match exactly one row": "the extension is gone or the number is ambiguous; run the task again",
-}
-
-
-def _hint(message, company):
-    if message.startswith("Invalid value for "):
-        column = message[len("Invalid value for "):]
-        option = OPTION_OF.get(column)
-        if column == "company":
-            return "company %r does not exist on the PABX (companies have no API: create it there)" % company
-        if option:
-            return "IPCortex refused the value of option %s" % option
-        return "IPCortex refused the value of api_fields.%s" % column
-    return HINTS.get(message)
-
-
-class IpcortexDriver(Driver):
-    name = "ipcortex"
-    label = "IPCortex"
-    prefix = "/rest"
-    API_KEY = True
-    NO_API = {
-        "gateway": "IPCortex has no API for trunks or gateways",
-        "erl": "IPCortex has no API for emergency locations",
-    }
-
-    def __init__(self, client, params):
-        super(IpcortexDriver, self).__init__(client, params)
-        self.auth = None
-        self._companies = None
-        self._session = False
-
-    # -- transport --------------------------------------------------------------------
-    def connect(self):
-        key, user, password = self.params.get("api_key"), self.params.get("username"), self.params.get("password")
-        if key:
-            self.auth = {"type": "auth", "key": key}
-            return
-        if not user or password is None:
-            raise PbxError("IPCortex needs api_key, or username and password")
-        answer = self.post("/auth", {"auth": {"type": "auth", "username": user, "password": password}},
-                           idempotent=True, company=None, what="log in as %s" % user)
-        session = (answer.get("user") or {}).get("session")
-        self.client.add_secret(session)
-        self._session = True
-        self._companies = _companies(answer.get("user"))
-        # From here on the Red60urne cookie set by the login authenticates every call.
-        self.auth = {"type": "auth"}
-
-    def close(self):
-        if self._session:
-            self._session = False
-            self.post("/auth/logout", {"auth": {"type": "auth"}}, idempotent=True, company=None, what="log out")
-
-    def companies(self):
-        """The companies the account administers, or None when the PABX does not say."""
-        if self._companies is None and self.auth and "key" in self.auth:
-            answer = self.post("/auth", {"auth": self.auth}, idempotent=True, company=None,
-                               what="check the API key")
-            self._companies = _companies(answer.get("user"))
-            if self._companies is None:
-                self.warnings.append("IPCortex did not list the companies of the API key's account, so the "
-                                     "company could not be checked before writing")
-                self._companies = False
-        return self._companies or None
-
-    def require_company(self, company):
-        known = self.companies()
-        if known is not None and company not in known:
-            raise TenantMissing("IPCortex: company %r does not exist on the PABX, or the account does not "
-                                "administer it (companies have no API: create it on the PABX, or fix the tenant "
-                                "option)" % company, creatable=False)
-
-    def describe_error(self, response):
-        try:
-            body = response.json()
-        except ValueError:
-            return response.text[:500]
-        if isinstance(body, dict) and body.get("message"):
-            return str(body["message"])
-        return response.text[:500]
-
-    def post(self, path, body, idempotent, company, what=None):
-        response = self.call("POST", path, json=body, idempotent=idempotent)
-        try:
-            answer = response.json()
-        except ValueError:
-            answer = None
-        if not isinstance(answer, dict) or answer.get("result") not in ("success", "fail"):
-            raise PbxApiError("POST", self.client.base_path + self.prefix + path, response.status_code,
-                              "not an IPCortex answer: %s" % self.client.scrub(response.text[:200]),
-                              "check that url points at the IPCortex PABX")
-        if answer["result"] != "success":
-            message = self.client.scrub(answer.get("message") or "no reason given")
-            hint = _hint(message, company)
-            if what:
-                hint = "could not %s%s" % (what, ": " + hint if hint else "")
-            raise PbxApiError("POST", self.client.base_path + self.prefix + path, response.status_code, message,
-                              hint)
-        return answer
-
-
-def _companies(user):
-    """Company ids from the user object of an auth answer (None when it has none)."""
-    if not isinstance(user, dict):
-        return None
-    if isinstance(user.get("companies"), list):
-        return set(str(c) for c in user["companies"])
-    return None
 
 
 class IpcortexExtensions(Kind):
@@ -219,7 +84,8 @@ class IpcortexExtensions(Kind):
             body["values"] = values
         if columns is not None:
             body["columns"] = columns
-        return self.driver.post("/dialplan/%s/extension" % verb, body, idempotent=read, company=company)
+        return self.driver.post("/dialplan/%s/extension" % verb, body, idempotent=read, company=company,
+                                option_of=OPTION_OF)
 
     def _columns_to_read(self):
         if "api_fields" in self.wanted:
@@ -346,42 +212,3 @@ class IpcortexExtensions(Kind):
 
     def delete(self, tenant, current):
         self._dialplan("delete", self._company(tenant), scope={"scoped_exten": current["_id"]})
-
-
-class IpcortexCompanies(Kind):
-    """Companies: read-only (no API creates, changes or removes one)."""
-
-    kind = "tenant"
-    OPTIONS = frozenset()
-    NO_WRITE = ("IPCortex companies have no API: pbx_tenant can only check that a company exists (state: present)")
-
-    def validate(self, item, tenant):
-        if item.get("state") == "absent":
-            raise PbxError("tenant %s: %s; it cannot remove one" % (item["name"], self.NO_WRITE))
-
-    def list(self, tenant):
-        known = self.driver.companies()
-        if known is None:
-            raise PbxError("IPCortex did not list the companies of this account, so pbx_tenant cannot check them")
-        return [{"name": name} for name in sorted(known)]
-
-    def validate_create(self, item, tenant):
-        raise PbxError("tenant %s: IPCortex company %r does not exist on the PABX, or the account does not "
-                       "administer it. %s; create the company on the PABX itself"
-                       % (item["name"], item["name"], self.NO_WRITE))
-
-    def validate_delete(self, tenant, current):
-        raise PbxError("tenant %s: %s; purge cannot remove companies" % (current["name"], self.NO_WRITE))
-
-    # Never reached: validate_create and validate_delete refuse first.
-    def create(self, tenant, item):
-        raise PbxError(self.NO_WRITE)
-
-    def update(self, tenant, current, changes, item):
-        raise PbxError(self.NO_WRITE)
-
-    def delete(self, tenant, current):
-        raise PbxError(self.NO_WRITE)
-
-
-IpcortexDriver.KINDS = {"extension": IpcortexExtensions, "tenant": IpcortexCompanies}
