@@ -157,3 +157,29 @@ class Kind:
 
     def delete(self, tenant, current):
         raise NotImplementedError
+
+    def info(self, obj):
+        """What pbx_info returns for a listed object: the options this platform manages, in the shape the
+        module takes, so that it can be fed back unchanged. Never secrets, never the raw record."""
+        res = self.resource
+        out = {res.key: obj[res.key]}
+        for name in res.options:
+            if name in self.OPTIONS and name not in res.secrets and name != "api_fields" \
+                    and obj.get(name) is not None:
+                out[name] = obj[name]
+        return out
+
+    # -- kinds whose objects are replaced or pushed ------------------------------------
+    def replaces(self, tenant, current, changes):
+        """True when the changes cannot be made in place (the engine then plans a replacement)."""
+        return False
+
+    def replace(self, tenant, current, item):
+        """Destroy the object and create it again as item (after the engine planned a replacement)."""
+        self.delete(tenant, current)
+        self.create(tenant, item)
+
+    def push(self, tenant, steps):
+        """Send the configuration to the devices of steps (each has key, item, current), once each."""
+        raise PbxError("%s: pbxops.pbx cannot push %s configuration on this platform"
+                       % (self.driver.label, self.resource.title))

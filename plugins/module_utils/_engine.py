@@ -19,8 +19,10 @@ from ansible_collections.pbxops.pbx.plugins.module_utils._client import Ambiguou
 from ansible_collections.pbxops.pbx.plugins.module_utils._driver import TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import MASK
 
-VERB = {"create": "create", "update": "update", "delete": "delete", "none": "check"}
-PAST = {"create": "created", "update": "updated", "delete": "deleted", "none": "unchanged"}
+VERB = {"create": "create", "update": "update", "delete": "delete", "replace": "replace", "none": "check"}
+PAST = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced", "none": "unchanged"}
+# The order writes are applied in: deletes free numbers and MACs, replacements delete before they create.
+ORDER = ("delete", "replace", "update", "create")
 # How far a planned change got, when a run failed part-way.
 APPLIED, PARTIAL, NOT_APPLIED, UNKNOWN = "applied", "partial", "not_applied", "unknown"
 
@@ -54,7 +56,7 @@ def diff_text(view):
 
 class Engine:
     def __init__(self, handler, resource, tenant=None, check_mode=False, update_password="on_create",
-                 purge=False, purge_all_tenants=False, retries=3, sleep=time.sleep):
+                 purge=False, purge_all_tenants=False, retries=3, sleep=time.sleep, push="never"):
         self.handler = handler
         self.resource = resource
         self.tenant = tenant
@@ -64,6 +66,7 @@ class Engine:
         self.purge_all_tenants = purge_all_tenants
         self.retries = retries
         self.sleep = sleep
+        self.push = push
         self.warnings = []
 
     # -- plan --------------------------------------------------------------------
@@ -132,6 +135,10 @@ class Engine:
                 changes[name] = value
         if changes:
             self.handler.validate_update(self.tenant, current, changes)
+            if self.handler.replaces(self.tenant, current, changes):
+                # Fields the API cannot change in place: the object is destroyed and created again.
+                self.handler.validate_create(desired, self.tenant)
+                return Step(key, "replace", desired, current, dict(desired))
         return Step(key, "update" if changes else "none", desired, current, changes)
 
     # -- diff ----------------------------------------------------------------------
@@ -149,6 +156,8 @@ class Engine:
             if name in res.secrets or name == res.key:
                 continue
             before[name] = _restrict(value, step.current.get(name))
+        if step.action == "replace":
+            return before, res.public(step.item)
         after = dict(before)
         for name, value in step.changes.items():
             after[name] = MASK if name in res.secrets else value
@@ -172,7 +181,7 @@ class Engine:
         res = self.resource
         if step.action == "delete" or (step.action == "none" and step.current is None):
             return {}
-        if step.action == "create":
+        if step.action in ("create", "replace"):
             return res.public(step.item)
         obj = self._known(step.current)
         for name, value in step.changes.items():
@@ -182,8 +191,7 @@ class Engine:
     # -- apply -------------------------------------------------------------------------
     def apply(self, steps):
         """Write what the plan says, deletes first (they free numbers and aliases)."""
-        order = ([s for s in steps if s.action == "delete"] + [s for s in steps if s.action == "update"]
-                 + [s for s in steps if s.action == "create"])
+        order = [s for action in ORDER for s in steps if s.action == action]
         if self.check_mode or not order:
             return
         failed = None
@@ -209,6 +217,8 @@ class Engine:
                     self.handler.update(self.tenant, step.current, step.changes, step.item)
                 elif step.action == "delete":
                     self.handler.delete(self.tenant, step.current)
+                elif step.action == "replace":
+                    self.handler.replace(self.tenant, step.current, step.item)
                 return
             except AmbiguousWrite as exc:
                 # The PBX may have applied it: look before sending anything again.
@@ -271,12 +281,15 @@ class Engine:
         if step.action == "delete":
             return APPLIED if obj is None else NOT_APPLIED
         if obj is None:
-            return NOT_APPLIED
+            # A replacement that deleted the old object but could not create the new one.
+            return PARTIAL if step.action == "replace" else NOT_APPLIED
         redo = self._step(self._desired(step), obj)
         if redo.action == "none":
             return APPLIED
         if step.action == "create":
             return PARTIAL  # it exists, but not yet as asked
+        if step.action == "replace":
+            return NOT_APPLIED  # the old object is still there
         return NOT_APPLIED if redo.changes == step.changes else PARTIAL
 
     @staticmethod
@@ -294,7 +307,37 @@ class Engine:
             self.apply(steps)
         except ApplyFailed as exc:
             failure = exc
-        return self.report(steps, failure)
+        pushed = []
+        if failure is None:
+            pushed, failure = self._push(steps)
+        report = self.report(steps, failure)
+        report["pushed"] = pushed
+        return report
+
+    def push_targets(self, steps):
+        """The objects whose configuration is sent to the device (push_config)."""
+        if self.push == "never":
+            return []
+        if self.push == "always":
+            return [s for s in steps if s.action != "delete" and s.item is not None
+                    and s.item.get("state", "present") == "present"]
+        return [s for s in steps if s.action in ("create", "update", "replace")]
+
+    def _push(self, steps):
+        """(keys pushed, or that would be in check mode; a failure) once every write is done."""
+        targets = self.push_targets(steps)
+        if not targets or self.check_mode:
+            return [s.key for s in targets], None
+        for step in steps:
+            if step.action != "none":
+                step.outcome = APPLIED
+        try:
+            self.handler.push(self.tenant, targets)
+        except PbxError as exc:
+            groups = self._outcomes([s for s in steps if s.action != "none"])
+            return [], ApplyFailed("every change was applied, but sending the configuration to the %ss failed: %s"
+                                   % (self.resource.title, exc.msg), **groups)
+        return [s.key for s in targets], None
 
     def report(self, steps, failure=None):
         """Summary, changed objects (unchanged ones are only counted) and diffs.
@@ -302,7 +345,7 @@ class Engine:
         After a failure the summary counts what the PBX now holds: a planned
         create counts as created only if the object exists.
         """
-        summary = dict((v, 0) for v in PAST.values())
+        summary = dict((v, 0) for k, v in PAST.items() if k != "replace" or self.resource.replaceable)
         objects, diffs = [], []
         for step in steps:
             if step.action == "none":
@@ -323,6 +366,8 @@ class Engine:
             changed = any(step.outcome in (APPLIED, PARTIAL, UNKNOWN) for step in steps)
         else:
             changed = any(s.action != "none" for s in steps)
+        # A push is a change too: the device takes the configuration again.
+        changed = changed or bool(self.push_targets(steps) and self.push == "always")
         return {
             "changed": changed,
             "summary": summary,

@@ -20,7 +20,8 @@ class Option:
     """One user-facing option of a resource.
 
     compare: "exact" (after normalising by type), "nocase" (strings compared
-    case-insensitively), "set" (lists compared as sets), "subset" (dicts: only
+    case-insensitively), "set" (lists compared as sets), "ordered" (lists
+    compared in order), "subset" (dicts, and lists of dicts item by item: only
     the keys the user gave are compared).
     digits: a value people write as digits (numbers, PINs, caller IDs). It must
     arrive as a string: YAML turns an unquoted 0643 into the integer 419, and
@@ -67,7 +68,11 @@ class Option:
         if self.type == "int":
             return int(value)
         if self.type == "list":
-            return sorted(set(str(v).strip() for v in value)) if self.compare == "set" else [str(v) for v in value]
+            if self.compare == "set":
+                return sorted(set(str(v).strip() for v in value))
+            if self.compare == "ordered":
+                return [str(v).strip() for v in value]
+            return value
         return value
 
     def equal(self, desired, current):
@@ -139,7 +144,7 @@ class Resource:
     """
 
     def __init__(self, name, key, options, plural=None, key_normaliser=normalise_text, title=None,
-                 task_options=None):
+                 task_options=None, replaceable=False):
         self.name = name
         self.key = key
         self.plural = plural or name + "s"
@@ -148,6 +153,8 @@ class Resource:
         self.options = dict((o.name, o) for o in options)
         self.secrets = frozenset(o.name for o in options if o.secret)
         self.task_options = task_options or {}
+        #: some changes need the object destroyed and created again (the summary then counts "replaced")
+        self.replaceable = replaceable
 
     def normalise_key(self, value):
         return self.key_normaliser(value)
@@ -214,9 +221,60 @@ TENANT = Resource(
     ] + [Option(name, "int") for name in TENANT_LIMITS] + [Option(name, "bool") for name in TENANT_FLAGS],
     task_options={"force": {"type": "bool", "default": False}})
 
+STATIC_IP = ("address", "dns1", "dns2", "gateway", "domain")
+PHONE_COLUMNS = ("zone", "can_hotdesk", "can_forward", "qualify", "call_group", "access", "nat_mode", "nat_ipaddr",
+                 "ntp", "codec_list", "barge")
+PUSH = ("never", "changed", "always")
+
+_PHONE_PORT = [Option("port", "int"), Option("description"), Option("extension", digits=True)]
+
+PHONE = Resource(
+    "phone", key="mac", key_normaliser=normalise_mac, replaceable=True, options=[
+        Option("mac"),
+        # Every platform.
+        Option("model"),
+        Option("description"),
+        Option("extensions", "list", elements="str", digits=True, compare="ordered"),  # line / port / member order
+        Option("api_fields", "dict"),
+        # sipXcom.
+        Option("device_version"),
+        Option("groups", "list", elements="str"),
+        Option("settings", "dict"),
+        # IPCortex: the columns of every port of the handset, the static IP group, per-port values.
+        Option("zone"),
+        Option("can_hotdesk", "bool"),
+        Option("can_forward", "bool"),
+        Option("qualify", "bool"),
+        Option("call_group", digits=True),
+        Option("access"),
+        Option("nat_mode", "bool"),
+        Option("nat_ipaddr"),
+        Option("ntp"),
+        Option("codec_list"),
+        Option("barge", "int", choices=(0, 1, 2, 3)),
+        Option("static_ip", "dict", options=[Option(name) for name in STATIC_IP]),
+        Option("ports", "list", elements="dict", compare="subset", options=_PHONE_PORT),
+        # PortSIP (IP phones and DECT bases).
+        Option("template"),
+        Option("vendor"),
+        Option("web_password", secret=True),
+        Option("language"),
+        Option("transfer", choices=("BLIND", "ATTENDED", "NEW_CALL")),
+        Option("timezone"),
+        Option("codecs", "list", elements="str", compare="ordered"),
+        Option("interface", choices=("WEB_DOMAIN", "PUBLIC_IPV4", "PUBLIC_IPV6", "PRIVATE_IPV4", "PRIVATE_IPV6",
+                                     "SBC_DOMAIN")),
+        Option("transport", choices=("UDP", "TCP", "TLS")),
+        Option("region"),
+        Option("tone"),
+        Option("handset_language"),
+        Option("user_password", secret=True),
+        Option("engineer_password", secret=True),
+    ],
+    task_options={"push_config": {"type": "str", "default": "never", "choices": list(PUSH)}})
+
 # The other kinds: their natural keys are settled here so that every driver,
 # the engine and pbx_info agree on them; their options arrive with their modules.
-PHONE = Resource("phone", key="mac", key_normaliser=normalise_mac, options=[Option("mac")])
 CALLGROUP = Resource("callgroup", key="number", title="call group", options=[Option("number", digits=True)])
 GATEWAY = Resource("gateway", key="name", options=[Option("name")])
 ERL = Resource("erl", key="elin", title="emergency location (ERL)", options=[Option("elin", digits=True)])

@@ -102,8 +102,9 @@ class ListItems:
 
     def _value(self, label, option, value):
         where = "%s.%s" % (label, option.name)
-        if option.not_text(value):
-            return value  # refused with its own hint by desired_items
+        problem = option.not_text(value)
+        if problem:
+            raise PbxError("%s: %s" % (label, problem))
         try:
             if option.type == "str" and not isinstance(value, str):
                 converted = check_type_str(value, allow_conversion=True)
@@ -112,27 +113,31 @@ class ListItems:
                 value = converted
             else:
                 value = CHECK_TYPE[option.type](value)
-            if option.type == "list":
+            if option.type == "list" and option.options:
+                value = [self._fields("%s[%d]" % (where, index), option, element)
+                         for index, element in enumerate(value)]
+            elif option.type == "list":
                 value = [check_type_str(v, allow_conversion=True) if option.elements == "str" and not option.digits
                          else v for v in value]
-            if option.options:
-                value = self._suboptions(where, option, value)
+            elif option.options:
+                value = self._fields(where, option, value)
         except (TypeError, ValueError) as exc:
             raise PbxError("%s: %s" % (where, exc))
         if option.choices and value not in option.choices:
-            raise PbxError("%s must be one of %s, got %r" % (where, ", ".join(option.choices), value))
+            raise PbxError("%s must be one of %s, got %r" % (where, ", ".join(str(c) for c in option.choices), value))
         if option.secret:
             self.secrets.add(str(value))
         return value
 
-    @staticmethod
-    def _suboptions(where, option, value):
+    def _fields(self, where, option, value):
+        """A dict option's own fields (address, static_ip, one of ports), checked like options."""
+        value = check_type_dict(value)
         known = dict((o.name, o) for o in option.options)
         unknown = sorted(str(k) for k in value if k not in known)
         if unknown:
             raise PbxError("%s: unsupported field%s %s (known: %s)" % (
                 where, "s" if len(unknown) > 1 else "", ", ".join(unknown), ", ".join(sorted(known))))
-        return dict((k, check_type_str(v, allow_conversion=True)) for k, v in value.items() if v is not None)
+        return dict((k, self._value(where, known[k], v)) for k, v in value.items() if v is not None)
 
 
 def desired_items(resource, params, checker=None):
@@ -143,7 +148,7 @@ def desired_items(resource, params, checker=None):
         entries = [("%s[%d]" % (plural, index), checker.check("%s[%d]" % (plural, index), entry))
                    for index, entry in enumerate(params[plural])]
     else:
-        entries = [("the task", dict((name, params.get(name)) for name in resource.options))]
+        entries = [("the task", checker.check("the task", dict((name, params.get(name)) for name in resource.options)))]
     items, seen = [], {}
     options = resource.options
     key = resource.key
@@ -152,9 +157,11 @@ def desired_items(resource, params, checker=None):
     for label, entry in entries:
         item = dict((k, v) for k, v in entry.items() if v is not None and (k in options or k == "state"))
         for name in nested:
-            if name in item:
+            if isinstance(item.get(name), dict):
                 # Ansible fills unset sub-options with None: only what the user gave is compared.
                 item[name] = dict((k, v) for k, v in item[name].items() if v is not None)
+            elif isinstance(item.get(name), list):
+                item[name] = [dict((k, v) for k, v in element.items() if v is not None) for element in item[name]]
         item.setdefault("state", params["state"])
         for option in digits:
             problem = option.not_text(item.get(option.name))
@@ -213,7 +220,8 @@ def run_resource_module(kind):
             handler.validate(item, params["tenant"])
         engine = Engine(handler, resource, tenant=params["tenant"], check_mode=module.check_mode,
                         update_password=params.get("update_password") or "on_create", purge=params["purge"],
-                        purge_all_tenants=params.get("purge_all_tenants"), retries=params["retries"])
+                        purge_all_tenants=params.get("purge_all_tenants"), retries=params["retries"],
+                        push=params.get("push_config") or "never")
         driver.connect()
         report = engine.run(items)
     except PbxError as exc:
@@ -227,6 +235,8 @@ def run_resource_module(kind):
     _close(driver)
 
     result = build_result(resource, params, engine, report, module._diff)
+    if "push_config" in resource.task_options:
+        result["would_push" if module.check_mode else "pushed"] = report["pushed"]
     failure = report["failure"]
     if failure is not None:
         result["msg"] = client.scrub(failure.msg)
@@ -252,6 +262,103 @@ def _close(driver):
         driver.close()
     except PbxError as exc:
         driver.warnings.append("could not close the session with the PBX: %s" % exc.msg)
+
+
+# pbx_info: what it can gather, by the name of the list it returns. The resource kinds come back in
+# the shape their module takes; the catalogues are what the platform offers to choose from.
+INFO_KINDS = (("tenants", "tenant"), ("extensions", "extension"), ("phones", "phone"))
+INFO_CATALOGUES = (("phone_models", "phone", "models"), ("unprovisioned_phones", "phone", "unprovisioned"))
+
+
+def info_argument_spec():
+    choices = ["all"] + [name for name, _kind in INFO_KINDS] + [name for name, _kind, _m in INFO_CATALOGUES]
+    spec = connection_argument_spec()
+    spec.update(
+        gather=dict(type="list", elements="str", default=["all"], choices=choices),
+        keys=dict(type="list", elements="raw", no_log=False),
+    )
+    return spec
+
+
+def run_info_module():
+    module = AnsibleModule(argument_spec=info_argument_spec(), supports_check_mode=True, no_log=True)
+    if REQUESTS_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    params = module.params
+    client = driver = None
+    try:
+        driver_class = DRIVERS[params["platform"]]
+        base_url = check_url(params["url"], driver_class.prefix)
+        if params["validate_certs"] and base_url.startswith("https:"):
+            check_ca_path(params["ca_path"])
+        client = Client(base_url, validate_certs=params["validate_certs"], ca_path=params["ca_path"],
+                        timeout=params["timeout"], retries=params["retries"], secrets=list(module.no_log_values))
+        driver = driver_class(client, params)
+        driver.check_connection()
+        wanted, skipped = _info_plan(driver, params["gather"])
+        keys = _info_keys(params.get("keys"))
+        driver.connect()
+        result = {"changed": False, "platform": driver.name, "tenant": params["tenant"], "skipped": skipped}
+        for name, kind, method in wanted:
+            handler = driver.kind(kind)
+            key = RESOURCES[kind].key
+            if method is None:
+                found = [handler.info(obj) for obj in handler.list(params["tenant"])]
+            else:
+                found = getattr(handler, method)(params["tenant"])
+            result[name] = [obj for obj in found if keys is None or _info_key(kind, obj.get(key)) in keys]
+    except PbxError as exc:
+        _close(driver)
+        module.fail_json(msg=client.scrub(exc.msg) if client else exc.msg, changed=False)
+        raise  # not reached
+    _close(driver)
+    for warning in client.warnings + driver.warnings:
+        module.warn(client.scrub(warning))
+    module.exit_json(**result)
+
+
+def _info_plan(driver, gather):
+    """[(result name, kind, catalogue method or None)], {result name: why it is skipped} (no request sent)."""
+    everything = "all" in gather
+    wanted, skipped = [], {}
+    for name, kind in INFO_KINDS:
+        if everything or name in gather:
+            if kind in driver.KINDS:
+                wanted.append((name, kind, None))
+            elif everything:
+                skipped[name] = driver.NO_API.get(kind, "%s has no API for %ss" % (driver.label, RESOURCES[kind].title))
+            else:
+                driver.kind(kind)  # raises, naming the platform and what it lacks
+    for name, kind, method in INFO_CATALOGUES:
+        if everything or name in gather:
+            if kind in driver.KINDS and hasattr(driver.KINDS[kind], method):
+                wanted.append((name, kind, method))
+            elif everything:
+                skipped[name] = "%s: pbx_info cannot gather %s here" % (driver.label, name.replace("_", " "))
+            else:
+                raise PbxError("%s: pbx_info cannot gather %s on this platform" % (driver.label,
+                                                                                   name.replace("_", " ")))
+    return wanted, skipped
+
+
+def _info_keys(keys):
+    if keys is None:
+        return None
+    out = set()
+    for key in keys:
+        if not isinstance(key, str):
+            raise PbxError("keys: %r arrived as a %s, not as text; quote it" % (key, type(key).__name__))
+        out.add(key.strip().lower())
+    return out
+
+
+def _info_key(kind, value):
+    if value is None:
+        return None
+    try:
+        return str(RESOURCES[kind].normalise_key(value)).lower()
+    except ValueError:
+        return str(value).lower()
 
 
 NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"

@@ -9,7 +9,7 @@ import pytest
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import AmbiguousWrite, PbxError
 from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Driver, Kind, TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._engine import Engine
-from ansible_collections.pbxops.pbx.plugins.module_utils._fields import EXTENSION, MASK
+from ansible_collections.pbxops.pbx.plugins.module_utils._fields import EXTENSION, MASK, PHONE
 
 
 class MemoryPlatform(Driver):
@@ -259,3 +259,86 @@ def test_removal_diffs_leave_out_the_raw_vendor_record():
     report = engine(d, purge=True).run([item("1", state="absent")])
     assert [o["before"] for o in report["objects"]] == [{"number": "1", "email": "a@x"}, {"number": "2"}]
     assert "clear-text-secret" not in repr(report["diff"])
+
+
+class ReplacingKind(MemoryKind):
+    """Objects whose "name" cannot change in place, and that can be pushed."""
+
+    kind = "phone"
+    OPTIONS = frozenset(["model", "description"])
+
+    def __init__(self, objects=()):
+        super(ReplacingKind, self).__init__(())
+        self.resource = PHONE
+        self.objects = dict((o["mac"], dict(o)) for o in objects)
+        self.pushes = []
+
+    def list(self, tenant):
+        self.lists += 1
+        return [dict(o) for o in self.objects.values()]
+
+    def replaces(self, tenant, current, changes):
+        return "model" in changes
+
+    def create(self, tenant, item):
+        self.writes.append(("create", item["mac"]))
+        self.objects[item["mac"]] = dict(item)
+
+    def update(self, tenant, current, changes, item):
+        self.writes.append(("update", current["mac"], sorted(changes)))
+        self.objects[current["mac"]].update(changes)
+
+    def delete(self, tenant, current):
+        self.writes.append(("delete", current["mac"]))
+        self.objects.pop(current["mac"])
+
+    def push(self, tenant, steps):
+        self.pushes.append(sorted(s.key for s in steps))
+
+
+def phone(mac, **opts):
+    return dict(opts, mac=mac, state=opts.pop("state", "present"))
+
+
+def test_a_change_that_cannot_be_made_in_place_is_a_replacement_in_check_mode_too():
+    start = [{"mac": "0004f2000001", "model": "a", "description": "x"}]
+    for check_mode in (True, False):
+        d = ReplacingKind(start)
+        report = Engine(d, PHONE, check_mode=check_mode, sleep=lambda s: None).run(
+            [phone("0004f2000001", model="b", description="x")])
+        assert report["summary"] == {"created": 0, "updated": 0, "replaced": 1, "deleted": 0, "unchanged": 0}
+        assert report["objects"][0]["action"] == "replaced"
+        assert report["objects"][0]["before"] == {"mac": "0004f2000001", "model": "a", "description": "x"}
+        assert report["objects"][0]["after"] == {"mac": "0004f2000001", "model": "b", "description": "x"}
+        assert d.writes == ([] if check_mode else [("delete", "0004f2000001"), ("create", "0004f2000001")])
+
+
+def test_push_only_the_changed_once_and_never_in_check_mode():
+    start = [{"mac": "0004f200000%d" % n, "model": "a", "description": "x"} for n in (1, 2, 3)]
+    wanted = [phone("0004f2000001", model="a", description="y"), phone("0004f2000002", model="a", description="x"),
+              phone("0004f2000003", model="b"), phone("0004f2000004", model="a")]
+    d = ReplacingKind(start)
+    report = Engine(d, PHONE, check_mode=True, push="changed", sleep=lambda s: None).run(copy.deepcopy(wanted))
+    assert report["pushed"] == ["0004f2000001", "0004f2000003", "0004f2000004"] and d.pushes == []
+    d = ReplacingKind(start)
+    report = Engine(d, PHONE, push="changed", sleep=lambda s: None).run(copy.deepcopy(wanted))
+    assert d.pushes == [["0004f2000001", "0004f2000003", "0004f2000004"]], "one push call, each phone once"
+    assert report["pushed"] == ["0004f2000001", "0004f2000003", "0004f2000004"]
+    d = ReplacingKind([dict(o, model="a", description="y") for o in start])
+    report = Engine(d, PHONE, push="always", sleep=lambda s: None).run([phone("0004f2000001", model="a")])
+    assert d.pushes == [["0004f2000001"]] and report["changed"] is True
+    d = ReplacingKind(start)
+    assert Engine(d, PHONE, push="never", sleep=lambda s: None).run(copy.deepcopy(wanted))["pushed"] == []
+    assert d.pushes == []
+
+
+def test_a_failed_push_reports_every_change_applied():
+    d = ReplacingKind()
+
+    def push(tenant, steps):
+        raise PbxError("PUT /api/phones/sendProfile failed: HTTP 500: boom")
+
+    d.push = push
+    report = Engine(d, PHONE, push="changed", sleep=lambda s: None).run([phone("0004f2000001", model="a")])
+    assert "sending the configuration to the phones failed" in report["failure"].msg
+    assert report["failure"].details["applied"] == ["0004f2000001"] and report["summary"]["created"] == 1
