@@ -97,3 +97,20 @@ attributes:
     membership:
       - pbxops.pbx.pbx
 """
+
+    # For the read-only pbx_info (extends this fragment instead of ATTRIBUTES).
+    INFO_ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: It only reads, in check mode as in a real run.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+  action_group:
+    description: Use C(group/pbxops.pbx.pbx) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - pbxops.pbx.pbx
+"""

@@ -1,0 +1,157 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) pbxops.pbx contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: pbx_info
+short_description: Read what a sipXcom, IPCortex or PortSIP PBX holds, in the shape the modules take
+version_added: 1.0.0
+description:
+  - Reads the tenants, extensions and phones of a PBX (in the O(tenant) given), and the catalogues a playbook
+    chooses from (phone models, phones that called in but are not provisioned yet).
+  - "Each kind comes back as a list under the name of its module's list option (RV(extensions), RV(phones), ...),
+    with the same option names the module takes, so that the list fed back to the module as it is changes
+    nothing: read a live PBX into YAML, then manage it."
+  - Secrets are never returned (sipXcom, for one, returns SIP passwords in clear; they are dropped), nor the
+    vendor's raw record behind C(api_fields).
+  - Options that need one extra request per object on a platform (for example sipXcom's caller ID and voicemail
+    settings) are left out, so that gathering a tenant of thousands of extensions stays one listing per kind.
+  - Kinds a platform has no API for are left out of O(gather=all) and listed in RV(skipped); naming one in
+    O(gather) fails before any request.
+author:
+  - pbxops.pbx founding engineer (@pbxops)
+extends_documentation_fragment:
+  - pbxops.pbx.connection
+  - pbxops.pbx.connection.info_attributes
+options:
+  gather:
+    description:
+      - What to read. V(all) reads every kind and catalogue the platform has.
+      - V(tenants), V(extensions), V(phones) come back in the shape of M(pbxops.pbx.pbx_tenant),
+        M(pbxops.pbx.pbx_extension) and M(pbxops.pbx.pbx_phone).
+      - V(phone_models) lists the models (sipXcom phone models, IPCortex phone types, PortSIP phone models with
+        their templates) that O(pbxops.pbx.pbx_phone#module:model) takes.
+      - V(unprovisioned_phones) lists phones that asked the PBX for their configuration and wait to be adopted
+        (IPCortex inactive phones, PortSIP inventory phones without a user).
+    type: list
+    elements: str
+    default: [all]
+    choices: [all, tenants, extensions, phones, phone_models, unprovisioned_phones]
+  keys:
+    description:
+      - Only return the objects whose natural key is in this list (extension numbers, MACs in any notation,
+        tenant names). Quote numbers.
+    type: list
+    elements: raw
+"""
+
+EXAMPLES = r"""
+- name: Read the acme tenant of a PortSIP PBX
+  pbxops.pbx.pbx_info:
+    platform: portsip
+    url: https://pbx.example.com:8887
+    username: admin
+    password: "{{ vault_pbx_password }}"
+    tenant: acme
+    gather: [extensions]
+  register: acme
+
+- name: Manage exactly what it holds from now on (changes nothing the first time)
+  pbxops.pbx.pbx_extension:
+    platform: portsip
+    url: https://pbx.example.com:8887
+    username: admin
+    password: "{{ vault_pbx_password }}"
+    tenant: acme
+    extensions: "{{ acme.extensions }}"
+
+- name: Two extensions of a sipXcom branch, through a private CA
+  pbxops.pbx.pbx_info:
+    platform: sipxcom
+    url: https://sipx.example.com
+    username: superadmin
+    password: "{{ vault_sipx_password }}"
+    ca_path: /etc/pki/sipx-ca.pem
+    tenant: headquarters
+    gather: [extensions]
+    keys: ["201", "202"]
+  register: hq
+
+- name: Everything an IPCortex PABX lets the API key see, on a lab PABX
+  pbxops.pbx.pbx_info:
+    platform: ipcortex
+    url: https://lab-pabx.example.co.uk
+    api_key: "{{ vault_ipcortex_key }}"
+    validate_certs: false
+    timeout: 60
+    retries: 5
+  register: pabx
+"""
+
+RETURN = r"""
+platform:
+  description: The platform read.
+  returned: always
+  type: str
+  sample: portsip
+tenant:
+  description: The tenant read (the O(tenant) option), or null for the platform's default scope.
+  returned: always
+  type: str
+  sample: acme
+tenants:
+  description:
+    - The tenants (PortSIP tenants, sipXcom branches, IPCortex companies) in the shape of the
+      O(pbxops.pbx.pbx_tenant#module:tenants) option.
+  returned: when gathered
+  type: list
+  elements: dict
+  sample: [{"name": "acme", "domain": "acme.pbx.example.com", "timezone": "Europe/London", "enabled": true}]
+extensions:
+  description:
+    - The extensions of the tenant in the shape of the O(pbxops.pbx.pbx_extension#module:extensions) option,
+      without secrets.
+  returned: when gathered
+  type: list
+  elements: dict
+  sample: [{"number": "101", "name": "Ann Lee", "email": "ann@acme.example", "enabled": true}]
+phones:
+  description:
+    - The phones of the tenant in the shape of the O(pbxops.pbx.pbx_phone#module:phones) option, without secrets.
+  returned: when gathered, on platforms where pbx_phone manages phones
+  type: list
+  elements: dict
+  sample: [{"mac": "0004f2aabbcc", "model": "yealinkT46", "extensions": ["101"]}]
+phone_models:
+  description: The models the platform offers, as the platform names them.
+  returned: when gathered, on platforms where pbx_phone manages phones
+  type: list
+  elements: dict
+  sample: [{"model": "T46U", "template": "yealinkT4x.ph.xml", "vendor": "Yealink", "label": "Yealink T46U"}]
+unprovisioned_phones:
+  description: Phones that asked for their configuration and wait to be adopted.
+  returned: when gathered, on platforms where pbx_phone manages phones
+  type: list
+  elements: dict
+  sample: [{"mac": "0004f2aabbcc", "model": "snom320"}]
+skipped:
+  description: What O(gather=all) left out because the platform has no API for it, and why.
+  returned: always
+  type: dict
+  sample: {"phones": "IPCortex ..."}
+"""
+
+from ansible_collections.pbxops.pbx.plugins.module_utils._module import run_info_module
+
+
+def main():
+    run_info_module()
+
+
+if __name__ == "__main__":
+    main()
