@@ -72,7 +72,7 @@ options:
     elements: str
   settings: &settings
     description:
-      - sipXcom only. Setting path to value, for example V({"server/outboundProxy": "sbc.example.com"}), compared
+      - sipXcom only. Setting path to value, for example the path V(server/outboundProxy) with the value V(sbc.example.com), compared
         with the values sipXcom returns; each changed path is one request. A path the model lacks fails before
         any write.
     type: dict
