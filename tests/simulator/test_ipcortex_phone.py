@@ -96,6 +96,23 @@ def test_reboot_newpass_delete(api):
         failed(api(verb, {"mac": MAC}), "Not found")
 
 
+def test_reboots_are_counted_per_device(sim, api):
+    """No phone is simulated: GET /_sim/ipcortex/reboots says how often each device was told to reboot."""
+    other = "0004f2a1b2c4"
+    for mac in (MAC, other):
+        ok(api("create", values={"mac": mac, "company": "test", "phone_type": "spa2102"}))
+    assert sim.ops("GET", "ipcortex/reboots") == {}
+    ok(api("reboot", {"mac": MAC}))
+    ok(api("reboot", {"phoneid": MAC + "1"}))
+    ok(api("reboot", {"mac": other}))
+    failed(api("reboot", {"mac": "0004f2ffffff"}), "Not found")
+    assert sim.ops("GET", "ipcortex/reboots") == {MAC: 2, other: 1}
+    before = sim.stats()["by_platform"]["ipcortex"]["by_route"]["POST dialplan/reboot/phone"]
+    assert before["writes"] == 4  # a reboot is a write; the operator endpoint is not counted
+    sim.reset()
+    assert sim.ops("GET", "ipcortex/reboots") == {}
+
+
 def test_provisioning_life_cycle(sim, api):
     sim.fixtures("ipcortex", "inactive_phones", [{"phoneid": MAC + "0", "phone_type": "spa112", "created": 1700000000}])
     listed = ok(api("inactive"))

@@ -40,6 +40,10 @@ USER = {"name": "alice", "password": "portal-pw", "email": "alice@example.com", 
 PHONE = {"mac": "0c:38:3e:63:fe:e8", "filename": "fanvil.ph.xml", "vendor": "Fanvil", "model": "V62 Pro",
          "password": "phone-web", "language": "ENGLISH", "transfer": "BLIND", "timezone": "GMT+8 China(Beijing)",
          "codecs": ["PCMU", "PCMA"], "interface": "WEB_DOMAIN", "preferred_transport": "UDP"}
+DECT = {"name": "Front desk", "mac": "cc:5e:f8:41:b7:94", "template": "yealinkW60B.dect.xml", "vendor": "Yealink",
+        "model": "SIP-W60B", "password": "dect-web", "timezone": "GMT-5:00 US Eastern Time, New York",
+        "language": "ENGLISH", "tone": "United States", "codecs": ["PCMU", "PCMA"], "interface": "WEB_DOMAIN",
+        "preferred_transport": "UDP"}
 TRUNK = {"name": "Carrier", "brand": "Generic", "auth_mode": "REGISTER_AUTH", "transport": "UDP",
          "hostname": "sip.carrier.example", "port": 5060, "outbound_server": "sip.carrier.example",
          "outbound_server_port": 5060, "concurrency": 10, "username": "acct", "password": "secret"}
@@ -60,6 +64,10 @@ OPERATIONS = {
     ("get", "/phone_models"), ("get", "/phone_models/{filename}"), ("get", "/templates/phones"),
     ("post", "/templates/phones"), ("get", "/templates/phones/{filename}"), ("post", "/templates/phones/{filename}"),
     ("post", "/templates/phones/{filename}/destroy"),
+    ("get", "/dect_phone_models"), ("get", "/dect_phone_models/{name}"), ("get", "/dect_phones"),
+    ("post", "/dect_phones"), ("get", "/dect_phones/{id}"), ("post", "/dect_phones/{id}"),
+    ("post", "/dect_phones/{id}/destroy"), ("get", "/dect_phones/{id}/members"), ("post", "/dect_phones/{id}/members"),
+    ("get", "/dect_phones/{id}/members/{extension_number}"),
     ("get", "/ring_groups"), ("post", "/ring_groups"), ("get", "/ring_groups/{id}"), ("post", "/ring_groups/{id}"),
     ("post", "/ring_groups/{id}/destroy"), ("get", "/ring_groups/{id}/agents"), ("post", "/ring_groups/{id}/agents"),
     ("get", "/ring_groups/{id}/agents/{agent_number}"),
@@ -236,6 +244,7 @@ def _world(api, sim):
     ids["user"] = api.post("/users", USER, status=201).json()["id"]
     ids["user2"] = api.post("/users", dict(USER, name="bob", extension_number="102"), status=201).json()["id"]
     ids["phone"] = api.post("/users/%s/phones" % ids["user"], PHONE, status=201).json()["id"]
+    ids["dect"] = api.post("/dect_phones", DECT, status=201).json()["id"]
     ids["group"] = api.post("/ring_groups", {"name": "Sales", "extension_number": "600"}).json()["id"]
     ids["provider"] = api.post("/providers", TRUNK, status=201).json()["id"]
     api.post("/templates/phones", {"filename": "Custom.ph.xml", "content": "<doc/>"}, status=201)
@@ -338,6 +347,26 @@ def test_every_operation_answers_as_the_spec_says(sim, checked, spec):
     api.post("/templates/phones/Custom.ph.xml/destroy", status=204)
     api.post("/users/%s/phones/%s/destroy" % (u, p), status=204)
 
+    # DECT bases
+    d = ids["dect"]
+    api.get("/dect_phone_models")
+    api.get("/dect_phone_models/yealinkW60B.dect.xml")
+    api.get("/dect_phone_models/none.dect.xml", status=404)
+    api.get("/dect_phones")
+    api.get("/dect_phones/" + d)
+    api.post("/dect_phones/" + d, {"name": "Lobby", "tone": "Germany", "user_password": "u-pw"})
+    api.post("/dect_phones/" + d, {"model": "SIP-W70B"}, status=400)
+    api.post("/dect_phones/" + d, {"timezone": "Mars/Olympus"}, status=400)
+    api.post("/dect_phones", DECT, status=400)
+    api.post("/dect_phones/%s/members" % d, {"items": [{"extension_number": "102"}, {"extension_number": "101"}]})
+    api.post("/dect_phones/%s/members" % d, {"items": [{"extension_number": "777"}]}, status=400)
+    api.get("/dect_phones/%s/members" % d)
+    api.get("/dect_phones/%s/members/102" % d)
+    api.get("/dect_phones/%s/members/103" % d, status=404)
+    api.post("/dect_phones/%s/destroy" % d, status=204)
+    api.post("/dect_phones/%s/destroy" % d, status=400)
+    api.get("/dect_phones/" + d, status=404)
+
     # ring groups
     api.post("/ring_groups/%s/agents" % g, {"items": [{"extension_number": "101", "skill_level": 3},
                                                       {"extension_number": "102"}]})
@@ -432,6 +461,9 @@ BASE_BODIES = {
     ("post", "/users/{id}/phones/{phone_id}"): {},
     ("post", "/templates/phones"): {"filename": "Other.ph.xml", "content": "<doc/>"},
     ("post", "/templates/phones/{filename}"): {},
+    ("post", "/dect_phones"): dict(DECT, mac="cc:5e:f8:00:00:01"),
+    ("post", "/dect_phones/{id}"): {},
+    ("post", "/dect_phones/{id}/members"): {"items": []},
     ("post", "/ring_groups"): {"name": "Support", "extension_number": "601"},
     ("post", "/ring_groups/{id}"): {},
     ("post", "/ring_groups/{id}/agents"): {"items": []},
@@ -551,7 +583,8 @@ def test_bodies_the_spec_rejects_are_rejected(sim, checked, spec, request_oracle
     ids = _world(checked, sim)
     concrete = (template.replace("{id}", ids["user"] if template.startswith("/users") else
                                  ids["group"] if template.startswith("/ring_groups") else
-                                 ids["provider"] if template.startswith("/providers") else ids["tenant"])
+                                 ids["provider"] if template.startswith("/providers") else
+                                 ids["dect"] if template.startswith("/dect_phones") else ids["tenant"])
                 .replace("{phone_id}", ids["phone"]).replace("{filename}", "Custom.ph.xml"))
     base = BASE_BODIES[operation]
     assert _spec_accepts(request_oracle, method, concrete, base), "the base body must be valid"
@@ -606,6 +639,7 @@ def test_fuzzed_bodies_get_the_error_shape(sim, checked, target, body, raw):
     path = (target[1].replace("{id}", checked.ids["user"] if target[1].startswith("/users") else
                               checked.ids["group"] if target[1].startswith("/ring_groups") else
                               checked.ids["provider"] if target[1].startswith("/providers") else
+                              checked.ids["dect"] if target[1].startswith("/dect_phones") else
                               checked.ids["tenant"])
             .replace("{phone_id}", checked.ids["phone"]).replace("{filename}", "Custom.ph.xml"))
     if path.startswith("/tenants/") and path != "/tenants/switch":

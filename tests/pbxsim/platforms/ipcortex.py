@@ -26,7 +26,7 @@ from . import ipcortex_extension as ext
 from . import ipcortex_phone as phone
 from . import ipcortex_users as users
 from .ipcortex_common import (
-    AUTH_FAILED, AUTH_REQUIRED, COMPANIES, DEFAULT_COMPANY, KEYS, META, SESSIONS, UNAMES, USERS,
+    AUTH_FAILED, AUTH_REQUIRED, COMPANIES, DEFAULT_COMPANY, KEYS, META, REBOOTS, SESSIONS, UNAMES, USERS,
     Caller, Fail, Request as Call,
 )
 
@@ -200,6 +200,11 @@ def router(sim):
         payload = {"result": "success"}
         payload.update(result)
         return _answer(payload)
+
+    @r.get("/_sim/ipcortex/reboots", include_in_schema=False)
+    async def reboots():
+        """Reboots sent per device (MAC -> count) since the last reset, for tests."""
+        return {mac: doc["count"] for mac, doc in sim.store.items(REBOOTS)}
 
     for path in ("/rest/auth", "/rest/auth/", "/rest/auth/logout", "/rest/auth/logout/"):
         r.add_api_route(path, auth_call, methods=["POST"], include_in_schema=False)

@@ -23,6 +23,7 @@ KEYS = "ipcortex.keys"  # token -> authinfo row
 SESSIONS = "ipcortex.sessions"
 EXTENSIONS = "ipcortex.extensions"  # scoped_exten -> extension
 PHONES = "ipcortex.phones"  # mac -> device with its port rows
+REBOOTS = "ipcortex.reboots"  # mac -> {"count"}: reboots the PABX sent, for tests (GET /_sim/ipcortex/reboots)
 META = "ipcortex.meta"
 
 DEFAULT_COMPANY = "default"

@@ -14,7 +14,7 @@ import secrets
 import time
 
 from .ipcortex_common import (
-    ALREADY_EXISTS, DEFAULT_COMPANY, EXACTLY_ONE, NOT_FOUND, PERMISSION_DENIED, PHONES, USERS,
+    ALREADY_EXISTS, DEFAULT_COMPANY, EXACTLY_ONE, NOT_FOUND, PERMISSION_DENIED, PHONES, REBOOTS, USERS,
     Fail, as_int, company_exists, invalid, is_bool, str_list,
 )
 
@@ -263,7 +263,10 @@ def _matched(req):
 
 
 def reboot(req):
-    rows = _matched(req)[1]
+    device, rows = _matched(req)
+    # No phone is simulated: the reboot is counted per device so that tests can see it was sent once.
+    count = (req.store.get(REBOOTS, device["mac"]) or {}).get("count", 0)
+    req.store.put(REBOOTS, device["mac"], {"count": count + 1})
     return {"numrows": len(rows), "company": rows[0]["company"]}
 
 

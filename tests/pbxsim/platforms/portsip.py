@@ -33,7 +33,7 @@ from fastapi.responses import JSONResponse, Response
 from ..core import mark
 from . import portsip_schema as schema
 from .portsip_query import QueryError, page
-from .portsip_state import (INVENTORY, MODELS, PROVIDERS, TEMPLATES, TENANTS, PortsipError, State, forbidden,
+from .portsip_state import (MODELS, PROVIDERS, TEMPLATES, TENANTS, PortsipError, State, forbidden,
                             invalid, normalise_mac, not_found, now_rfc3339, public, unauthorized)
 
 # Response fields in the spec's order (GET list items / GET detail).
@@ -62,6 +62,8 @@ USER_DETAIL = (["id", "name", "email", "display_name", "role", "enabled", "mobil
                   "enable_voicemail_notify", "voicemail_play_datetime", "interface", "preferred_transport", "blfs",
                   "profile", "created_at", "avatar_file_name", "avatar_file_size", "avatar_file_url", "sync_type"])
 PHONE_DETAIL = ["id"] + list(schema.USER_PHONE_CREATE["properties"]) + ["url"]
+DECT_DETAIL = (["id"] + list(schema.DECT_PHONE_CREATE["properties"])[:-2] + ["lines"]
+               + list(schema.DECT_PHONE_CREATE["properties"])[-2:] + ["url"])
 RING_GROUP_LIST = ("id name extension_number ring_time ring_strategy skip_busy_member enable_paid enable_prid "
                    "extension_number_as_to_header no_answer_forward_rule night_mode_forward_rule").split()
 RING_GROUP_DETAIL = RING_GROUP_LIST + ["outbound_caller_ids"]
@@ -374,6 +376,50 @@ def router(sim):
     def phone_model_profile(call, filename):
         return ok(state.profile(filename))
 
+    # -- DECT bases: spec tag Auto Provisioning, x-subcategory dect-phones -------------------
+    @route("GET", "/dect_phone_models", ADMIN)
+    def list_dect_models(call):
+        return ok({"items": state.dect_models()})
+
+    @route("GET", "/dect_phone_models/{name}", ADMIN)
+    def dect_model(call, name):
+        return ok(state.dect_model(name))
+
+    @route("GET", "/dect_phones")
+    def list_dect_phones(call):
+        return ok({"items": [public(d, DECT_DETAIL) for d in state.dect_phones(call.tenant)]})
+
+    @route("POST", "/dect_phones")
+    def create_dect_phone(call):
+        return ok({"id": state.create_dect_phone(call.tenant, call.body(), str(call.request.base_url))}, 201)
+
+    @route("GET", "/dect_phones/{id}")
+    def show_dect_phone(call, id):
+        return ok(public(state.dect_phone(call.tenant, id), DECT_DETAIL))
+
+    @route("POST", "/dect_phones/{id}")
+    def update_dect_phone(call, id):
+        state.update_dect_phone(call.tenant, id, call.body())
+        return ok()
+
+    @route("POST", "/dect_phones/{id}/destroy")
+    def destroy_dect_phone(call, id):
+        state.destroy_dect_phone(call.tenant, id)
+        return ok(status=204)
+
+    @route("GET", "/dect_phones/{id}/members")
+    def list_dect_members(call, id):
+        return ok({"items": state.dect_members(call.tenant, id)})
+
+    @route("POST", "/dect_phones/{id}/members")
+    def set_dect_members(call, id):
+        state.set_dect_members(call.tenant, id, call.body())
+        return ok()
+
+    @route("GET", "/dect_phones/{id}/members/{extension_number}")
+    def show_dect_member(call, id, extension_number):
+        return ok(state.dect_member(call.tenant, id, extension_number))
+
     @route("GET", "/templates/phones", ADMIN)
     def list_templates(call):
         return ok({"items": [{"filename": name, "is_custom": bool(t.get("is_custom"))}
@@ -485,7 +531,7 @@ def router(sim):
     @r.get("/_sim/portsip/phones/{mac}", include_in_schema=False)
     async def phone_events(mac: str):
         """What the simulated phone went through (reboots, reprovisions), for tests."""
-        item = sim.store.get(INVENTORY, normalise_mac(mac) or "")
+        item = state.phone_events(normalise_mac(mac) or "")
         if item is None:
             return JSONResponse({"error": "no such phone in the provisioning inventory"}, status_code=404)
         return item

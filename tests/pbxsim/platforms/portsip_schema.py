@@ -201,6 +201,23 @@ USER_PHONE_CREATE = Obj({
 USER_PHONE_CREATE_ONLY = ("mac", "filename", "vendor", "model")
 USER_PHONE_UPDATE = pick(USER_PHONE_CREATE, set(USER_PHONE_CREATE["properties"]) - set(USER_PHONE_CREATE_ONLY))
 
+# -- DECT bases (the template field is "template", not "filename") ---------
+DECT_PHONE_CREATE = Obj({
+    "name": Str(1, 64), "mac": Str(), "template": Str(), "vendor": Str(), "model": Str(), "password": Str(),
+    "user_password": Str(), "engineer_password": Str(), "timezone": Str(), "region": Str(),
+    "language": Str(enum=LANGUAGES), "handset_language": Str(enum=LANGUAGES), "tone": Str(), "rps": Bool(),
+    "https": Bool(), "codecs": Arr(Str()), "interface": Str(enum=INTERFACES),
+    "preferred_transport": Str(enum=TRANSPORTS),
+}, required=("name", "mac", "template", "vendor", "model", "password", "timezone", "language", "tone", "codecs",
+             "interface", "preferred_transport"))
+DECT_PHONE_CREATE_ONLY = ("mac", "template", "vendor", "model")
+DECT_PHONE_UPDATE = pick(DECT_PHONE_CREATE, set(DECT_PHONE_CREATE["properties"]) - set(DECT_PHONE_CREATE_ONLY))
+# The list is replaced as a whole; id and display_name are read-only (ignored when sent).
+DECT_MEMBERS = Obj({"items": Arr(Obj({
+    "id": Str(), "extension_number": EXTENSION_NUMBER, "display_name": Str(max_length=1024), "ipui": Str(),
+    "handset_index": Str(),
+}))})
+
 # -- phone templates --------------------------------------------------------
 TEMPLATE_CREATE = Obj({"filename": Str(), "content": Str()})
 TEMPLATE_UPDATE = Obj({"content": Str()})
@@ -282,6 +299,9 @@ REQUEST_BODIES = {
     ("post", "/users/{id}/role"): USER_ROLE,
     ("post", "/users/{id}/phones"): USER_PHONE_CREATE,
     ("post", "/users/{id}/phones/{phone_id}"): USER_PHONE_UPDATE,
+    ("post", "/dect_phones"): DECT_PHONE_CREATE,
+    ("post", "/dect_phones/{id}"): DECT_PHONE_UPDATE,
+    ("post", "/dect_phones/{id}/members"): DECT_MEMBERS,
     ("post", "/templates/phones"): TEMPLATE_CREATE,
     ("post", "/templates/phones/{filename}"): TEMPLATE_UPDATE,
     ("post", "/ring_groups"): RING_GROUP_CREATE,

@@ -48,6 +48,17 @@ _DATA = json.load(open(os.path.join(os.path.dirname(__file__), os.pardir, "data"
                        encoding="utf-8"))
 PROFILES = _DATA["profiles_by_style"]
 BUILTIN_TEMPLATES = {t["filename"]: t for t in _DATA["templates"]}
+# DECT base models by template file name (the list's "filename", the detail's and dect_phones' "template").
+DECT_MODELS = {m["name"]: m for m in _DATA["dect_phone_models"]}
+EVENTS = P + "phone_events"
+# Body field -> the profile list that offers its values.
+PHONE_PROFILE = (("language", "languages"), ("timezone", "time_zones"), ("codecs", "codecs"),
+                 ("ringtone", "ringtones"), ("queue_ringtone", "queue_ringtones"),
+                 ("external_ringtone", "external_ringtone"), ("date_format", "date_formats"),
+                 ("time_format", "time_formats"), ("powerled", "powerleds"), ("backlight", "backlights"),
+                 ("screensaver", "screensavers"))
+DECT_PROFILE = (("language", "languages"), ("handset_language", "languages"), ("timezone", "time_zones"),
+                ("tone", "tones"), ("codecs", "codecs"))
 BUILTIN_MODELS = {}
 for _m in _DATA["phone_models"]:
     BUILTIN_MODELS.setdefault(_m["filename"], []).append(_m)
@@ -313,7 +324,7 @@ class State:
 
     def destroy_tenant(self, tenant_id):
         doc = self.tenant(tenant_id)
-        for phone in self.store.all(self.coll(tenant_id, "phones")):
+        for phone in self.store.all(self.coll(tenant_id, "phones")) + self.store.all(self.coll(tenant_id, "dect")):
             self.store.delete(MACS, phone["mac"])
         for mac, item in self.store.items(INVENTORY):
             if item.get("tenant") == tenant_id:
@@ -421,6 +432,11 @@ class State:
             if phone is not None:
                 self.store.delete(MACS, phone["mac"])
         number = doc["extension_number"]
+        for base in self.store.all(self.coll(tenant_id, "dect")):
+            # Inferred: a destroyed user's handset leaves the base's member list.
+            if any(m["extension_number"] == number for m in base["_members"]):
+                members = [m for m in base["_members"] if m["extension_number"] != number]
+                self.store.put(self.coll(tenant_id, "dect"), base["id"], dict(base, _members=members))
         for group in self.store.all(self.coll(tenant_id, "ring_groups")):
             if any(a["extension_number"] == number for a in group["_agents"]):
                 agents = [a for a in group["_agents"] if a["extension_number"] != number]
@@ -555,6 +571,7 @@ class State:
             raise invalid("Vendor %r does not match template %s (%s)" % (body["vendor"], body["filename"], vendor),
                           detail=[{"field": "vendor", "message": "does not match the template"}])
         self._check_door_passwords(body)
+        self._check_profile(body, self.profile(body["filename"]), PHONE_PROFILE)
         phone_id = self.new_id()
         doc = schema.defaults(schema.USER_PHONE_CREATE)
         doc.update({k: v for k, v in body.items() if k in schema.USER_PHONE_CREATE["properties"]})
@@ -574,6 +591,7 @@ class State:
         body = self._language(body)
         check(schema.USER_PHONE_UPDATE, body)
         self._check_door_passwords(body)
+        self._check_profile(body, self.profile(doc["filename"]), PHONE_PROFILE)
         doc.update({k: v for k, v in body.items() if k in schema.USER_PHONE_UPDATE["properties"]})
         self.store.put(self.coll(tenant_id, "phones"), phone_id, doc)
 
@@ -625,7 +643,8 @@ class State:
         ref = self.store.get(MACS, mac)
         item = self.store.get(INVENTORY, mac)
         if ref is not None:
-            if ref["tenant"] != tenant_id:
+            if ref["tenant"] != tenant_id or "dect" in ref:
+                # Inferred: /phones is the IP-phone inventory; DECT bases live at /dect_phones only.
                 raise not_found("Phone not found")
             phone = self.store.get(self.coll(tenant_id, "phones"), ref["phone"])
             return self._summary(item, phone, self.store.get(self.coll(tenant_id, "users"), ref["user"]))
@@ -636,7 +655,7 @@ class State:
     def assignee(self, tenant_id, mac_text):
         mac = normalise_mac(mac_text)
         ref = self.store.get(MACS, mac) if mac else None
-        if ref is None or ref["tenant"] != tenant_id:
+        if ref is None or ref["tenant"] != tenant_id or "dect" in ref:
             raise not_found("Phone is not assigned")
         phone = self.store.get(self.coll(tenant_id, "phones"), ref["phone"])
         user = self.store.get(self.coll(tenant_id, "users"), ref["user"])
@@ -645,15 +664,26 @@ class State:
 
     def phone_action(self, tenant_id, mac_text, counter):
         summary = self.inventory_item(tenant_id, mac_text)
-        item = self.store.get(INVENTORY, summary["mac"])
+        self._count(summary["mac"], counter)
+
+    def _count(self, mac, counter):
+        """Count a reboot or reprovision. A phone assigned through the API that never asked for
+        provisioning has no inventory row: its counts are kept apart (inferred: PortSIP accepts the
+        action for any phone it lists)."""
+        item = self.store.get(INVENTORY, mac)
         if item is not None:
-            self.store.put(INVENTORY, summary["mac"], dict(item, **{counter: item[counter] + 1}))
+            self.store.put(INVENTORY, mac, dict(item, **{counter: item[counter] + 1}))
+            return
+        events = self.store.get(EVENTS, mac) or {"mac": mac, "reboots": 0, "reprovisions": 0}
+        self.store.put(EVENTS, mac, dict(events, **{counter: events[counter] + 1}))
+
+    def phone_events(self, mac):
+        """What a phone went through (operator view): its inventory row, or the counts kept apart."""
+        return self.store.get(INVENTORY, mac) or self.store.get(EVENTS, mac)
 
     def reprovision_all(self, tenant_id):
         for phone in self.store.all(self.coll(tenant_id, "phones")):
-            item = self.store.get(INVENTORY, phone["mac"])
-            if item is not None:
-                self.store.put(INVENTORY, phone["mac"], dict(item, reprovisions=item["reprovisions"] + 1))
+            self._count(phone["mac"], "reprovisions")
 
     def reject(self, tenant_id, mac_text):
         mac = normalise_mac(mac_text)
@@ -677,6 +707,134 @@ class State:
             "ip": item.get("ip"),
             "mac": phone["mac"] if phone else item["mac"],
         }
+
+    @staticmethod
+    def _check_profile(body, profile, fields):
+        """Inferred: the server keeps a phone to the values its template's profile offers (the
+        portal only offers those; the spec types them as free strings)."""
+        for field, listing in fields:
+            allowed = profile.get(listing) or []
+            if field not in body or not allowed:
+                continue
+            values = body[field] if isinstance(body[field], list) else [body[field]]
+            wrong = [v for v in values if v not in allowed]
+            if wrong:
+                template = profile.get("filename") or profile.get("template")
+                raise invalid("%s %r is not offered by template %s" % (field, wrong[0], template),
+                              detail=[{"field": field, "message": "not in the template's profile"}])
+
+    # -- DECT bases ------------------------------------------------------------
+    @staticmethod
+    def dect_models():
+        return [{"filename": name, "model": m["model"], "lines": m["max_handsets"],
+                 "display_name": m.get("display_name")} for name, m in DECT_MODELS.items()]
+
+    @staticmethod
+    def dect_model(name):
+        model = DECT_MODELS.get(name)
+        if model is None:
+            raise not_found("DECT phone model not found")
+        return dict(model["profile"], template=name, lines=model["max_handsets"])
+
+    def dect_phone(self, tenant_id, base_id):
+        doc = self.store.get(self.coll(tenant_id, "dect"), base_id)
+        if doc is None:
+            raise not_found("DECT phone not found")
+        return doc
+
+    def dect_phones(self, tenant_id):
+        return self.store.all(self.coll(tenant_id, "dect"))
+
+    def create_dect_phone(self, tenant_id, body, base_url=""):
+        body = self._language(body)
+        check(schema.DECT_PHONE_CREATE, body)
+        mac = normalise_mac(body["mac"])
+        if mac is None:
+            raise invalid("Invalid mac address.", detail=[{"field": "mac", "message": "not a MAC address"}])
+        if self.store.get(MACS, mac) is not None:
+            # Inferred: one MAC is one device, an IP phone or a DECT base.
+            raise invalid("MAC address %s is already assigned" % mac,
+                          detail=[{"field": "mac", "message": "already assigned"}])
+        model = DECT_MODELS.get(body["template"])
+        if model is None:
+            raise invalid("DECT template %r not found" % body["template"],
+                          detail=[{"field": "template", "message": "unknown template"}])
+        if body["model"] != model["model"]:
+            raise invalid("Model %r is not in template %s" % (body["model"], body["template"]),
+                          detail=[{"field": "model", "message": "unknown model"}])
+        if body["vendor"].lower() != model["vendor"].lower():
+            raise invalid("Vendor %r does not match template %s (%s)" % (body["vendor"], body["template"],
+                                                                         model["vendor"]),
+                          detail=[{"field": "vendor", "message": "does not match the template"}])
+        self._check_profile(body, self.dect_model(body["template"]), DECT_PROFILE)
+        base_id = self.new_id()
+        doc = {k: None for k in schema.DECT_PHONE_CREATE["properties"]}
+        doc.update({k: v for k, v in body.items() if k in schema.DECT_PHONE_CREATE["properties"]})
+        # Inferred provisioning URL shape, as for user phones.
+        doc.update(id=base_id, mac=mac, lines=model["max_handsets"], _members=[],
+                   url="%s/provision/%s/%s.cfg" % (base_url.rstrip("/"), tenant_id, mac.replace(":", "")))
+        self.store.put(self.coll(tenant_id, "dect"), base_id, doc)
+        self.store.put(MACS, mac, {"tenant": tenant_id, "dect": base_id})
+        return base_id
+
+    def update_dect_phone(self, tenant_id, base_id, body):
+        doc = dict(self.dect_phone(tenant_id, base_id))
+        self._create_only(body, schema.DECT_PHONE_CREATE_ONLY, {})
+        body = self._language(body)
+        check(schema.DECT_PHONE_UPDATE, body)
+        self._check_profile(body, self.dect_model(doc["template"]), DECT_PROFILE)
+        doc.update({k: v for k, v in body.items() if k in schema.DECT_PHONE_UPDATE["properties"]})
+        self.store.put(self.coll(tenant_id, "dect"), base_id, doc)
+
+    def destroy_dect_phone(self, tenant_id, base_id):
+        doc = self.store.get(self.coll(tenant_id, "dect"), base_id)
+        if doc is None:
+            raise invalid("Invalid DECT phone ID supplied.")
+        self.store.delete(self.coll(tenant_id, "dect"), base_id)
+        self.store.delete(MACS, doc["mac"])
+
+    def dect_members(self, tenant_id, base_id):
+        doc = self.dect_phone(tenant_id, base_id)
+        users = {u["extension_number"]: u for u in self.store.all(self.coll(tenant_id, "users"))}
+        out = []
+        for member in doc["_members"]:
+            user = users.get(member["extension_number"])
+            out.append({"id": user["id"] if user else None, "extension_number": member["extension_number"],
+                        "display_name": user["display_name"] if user else None, "ipui": member.get("ipui"),
+                        "handset_index": member["handset_index"]})
+        return out
+
+    def set_dect_members(self, tenant_id, base_id, body):
+        doc = dict(self.dect_phone(tenant_id, base_id))
+        check(schema.Obj(schema.DECT_MEMBERS["properties"], required=("items",)), body)
+        members, seen = [], set()
+        for position, item in enumerate(body["items"], 1):
+            number = item.get("extension_number")
+            if number is None:
+                raise invalid("extension_number is required", detail=[{"field": "extension_number",
+                                                                       "message": "is required"}])
+            owner = self.store.get(self.coll(tenant_id, "numbers"), number)
+            if owner is None or owner.get("type") != "EXTENSION":
+                raise invalid("Extension %s not found" % number,
+                              detail=[{"field": "extension_number", "message": "not an extension"}])
+            if number in seen:
+                raise invalid("Extension %s is listed twice" % number,
+                              detail=[{"field": "extension_number", "message": "duplicate"}])
+            seen.add(number)
+            # Inferred: handsets take the list's order unless an index is given.
+            members.append({"extension_number": number, "ipui": item.get("ipui"),
+                            "handset_index": item.get("handset_index") or str(position)})
+        if len(members) > (doc.get("lines") or 0):
+            raise invalid("The DECT base takes at most %d handsets" % doc["lines"],
+                          detail=[{"field": "items", "message": "too many handsets"}])
+        doc["_members"] = members
+        self.store.put(self.coll(tenant_id, "dect"), base_id, doc)
+
+    def dect_member(self, tenant_id, base_id, number):
+        for member in self.dect_members(tenant_id, base_id):
+            if member["extension_number"] == number:
+                return member
+        raise not_found("Extension is not a member of this DECT phone")
 
     # -- ring groups ---------------------------------------------------------
     def ring_group(self, tenant_id, group_id, missing=None):

@@ -20,7 +20,7 @@ import time
 import weakref
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from pbxsim.core import IGNORE, UNROUTED, mark
 
@@ -28,7 +28,7 @@ from . import sipxcom_api as api
 from . import sipxcom_devices as devices
 from . import sipxcom_rest as rest
 from .sipxcom_api import save_user_from_bean
-from .sipxcom_state import ADMIN_GROUP, GATEWAY_MODELS, PGROUPS, PHONE_MODELS, RULES, UGROUPS, State, as_int_key
+from .sipxcom_state import ADMIN_GROUP, GATEWAY_MODELS, PGROUPS, PHONE_MODELS, PHONES, RULES, UGROUPS, State, as_int_key
 from .sipxcom_wire import ApiError, rest_envelope
 
 PREFIX = "/sipxconfig"
@@ -238,6 +238,16 @@ def router(sim):
                  methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"], include_in_schema=False)
     async def sipxconfig(request: Request):
         return await dispatch(sim, st, request)
+
+    @r.get("/_sim/sipxcom/phones/{serial}", include_in_schema=False)
+    async def phone_events(serial: str):
+        """How often a phone's profile was sent (and a restart asked) through any sendProfile form, for tests."""
+        pid = st.phone_by_serial.get(serial)
+        doc = sim.store.get(PHONES, pid) if pid is not None else None
+        if doc is None:
+            return JSONResponse({"error": "no phone with serialNo %s" % serial}, status_code=404)
+        return {"serialNo": doc["serialNo"], "id": doc["id"], "profiles_sent": doc.get("profilesSent", 0),
+                "restarts": doc.get("restarts", 0)}
 
     return r
 

@@ -423,7 +423,7 @@ ugroup_settings = SettingsHandlers(ugroup_load,
 
 
 def pgroup_models(req, group):
-    pgroup_load(req, group)
+    # PhoneGroupApiImpl.getPhoneGroupModels never loads the group: any {g} lists every model.
     return bean_response(req, w.MODELS, {"models": [model_bean(m) for m in CATALOGUE["phone_models"]]})
 
 
@@ -450,9 +450,9 @@ def _save_pgroup_model_values(req, g, model_id, values):
 
 
 def pgroup_model_settings(req, group, model):
-    pgroup_load(req, group)
     _phone_model(model)
-    # Reads the model's defaults, not the group's values (PhoneGroupApiImpl).
+    # The model's defaults, not the group's values, and the group is never loaded: PhoneGroupApiImpl
+    # answers from newPhone(model).getSettings() for any {g}, even one that does not exist.
     return settings_get(req, SETTING_MODELS["phone"], lambda e: e["defaultValue"])
 
 

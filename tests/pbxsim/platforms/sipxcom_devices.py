@@ -43,9 +43,14 @@ def phone_models(req):
 
 
 def _add_groups(st, coll, gids, group_beans):
+    """PhoneApiImpl.convertToPhone: a group is skipped when its name is contained in the phone's current
+    group names (StringUtils.contains(phone.getGroupsNames(), name), read once before the loop)."""
     gids = list(gids)
+    names = " ".join(g["name"] for g in (st.store.get(coll, x) for x in gids) if g)
     for g in group_beans or []:
         name = (g or {}).get("name")
+        if name is not None and name in names:
+            continue
         if name is None:
             raise fail(500, NPE)
         gid = st.group_create_if_not_found(coll, name)["id"]
@@ -182,9 +187,19 @@ line_settings = SettingsHandlers(lambda req, phone, line: _load_line(req, line),
                                  _store_settings(LINES))
 
 
+def _sent(req, docs, restart):
+    """Count each profile sent (and restart asked), per phone, for GET /_sim/sipxcom/phones/{serial}."""
+    for doc in docs:
+        doc = req.sim.store.get(PHONES, doc["id"])
+        req.sim.store.put(PHONES, doc["id"], dict(doc, profilesSent=doc.get("profilesSent", 0) + 1,
+                                                  restarts=doc.get("restarts", 0) + (1 if restart else 0)))
+
+
 def send_profile_one(req, phone, restart=None):
-    if req.st.phone(phone) is None:
+    doc = req.st.phone(phone)
+    if doc is None:
         raise fail(500, NPE)
+    _sent(req, [doc], restart)
     return empty()
 
 
@@ -194,13 +209,19 @@ def send_profile_ids(req, restart=None):
     bean = req.bean(w.IDS)
     if bean is None:
         raise fail(500, NPE)
+    docs = []
     for pid in bean["ids"] or []:
-        if pid is None or req.sim.store.get(PHONES, pid) is None:
+        doc = req.sim.store.get(PHONES, pid) if pid is not None else None
+        if doc is None:
             raise no_row("phone.Phone", pid)
+        docs.append(doc)
+    # (inferred) PhoneApiImpl loads every id before it sends anything: one unknown id sends none.
+    _sent(req, docs, restart)
     return empty()
 
 
 def send_profile_all(req, restart=None):
+    _sent(req, req.sim.store.all(PHONES), restart)
     return empty()
 
 
@@ -208,6 +229,7 @@ def send_profile_user(req, kind, user, restart=None):
     doc = req.st.user(user) if kind == "name" else req.sim.store.get(USERS, as_int_key(user))
     if doc is None:
         raise not_found("User not found")
+    _sent(req, req.st.phones_of_user(doc["id"]), restart)
     return empty()
 
 
@@ -215,6 +237,7 @@ def send_profile_group(req, kind, group, restart=None):
     key = as_int_key(group) if kind == "id" else req.st.pgroup_by_name.get(group)
     if key is None or req.sim.store.get(PGROUPS, key) is None:
         raise not_found()
+    _sent(req, [p for p in req.sim.store.all(PHONES) if key in p["groups"]], restart)
     return empty()
 
 
@@ -460,7 +483,9 @@ ROUTES = (
        ("GET", "/api/phones/{phone}/lines/{line}", phone_line_get),
        ("DELETE", "/api/phones/{phone}/lines/{line}", phone_line_delete)]
     + _settings_routes("/api/phones/{phone}/lines/{line}", line_settings)
-    + _settings_routes("/api/phones/{phone}", phone_settings)
+    # PhoneApi has no PUT .../settings of several values (only one path at a time, text/plain): 405.
+    + [r for r in _settings_routes("/api/phones/{phone}", phone_settings)
+       if r[:2] != ("PUT", "/api/phones/{phone}/settings")]
     + _send_profile_routes("/api/phones/{phone}", send_profile_one)
     + [("GET", "/api/gateways", gateways_list),
        ("POST", "/api/gateways", gateway_create),
