@@ -306,7 +306,8 @@ def run_info_module():
                 found = [handler.info(obj) for obj in handler.list(params["tenant"])]
             else:
                 found = getattr(handler, method)(params["tenant"])
-            result[name] = [obj for obj in found if keys is None or _info_key(kind, obj.get(key)) in keys]
+            wanted_keys = None if keys is None else set(_info_key(kind, k) for k in keys)
+            result[name] = [obj for obj in found if wanted_keys is None or _info_key(kind, obj.get(key)) in wanted_keys]
     except PbxError as exc:
         _close(driver)
         module.fail_json(msg=client.scrub(exc.msg) if client else exc.msg, changed=False)
@@ -348,7 +349,7 @@ def _info_keys(keys):
     for key in keys:
         if not isinstance(key, str):
             raise PbxError("keys: %r arrived as a %s, not as text; quote it" % (key, type(key).__name__))
-        out.add(key.strip().lower())
+        out.add(key.strip())
     return out
 
 
