@@ -10,7 +10,8 @@ __metaclass__ = type
 from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex.companies import IpcortexCompanies
 from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex.driver import IpcortexDriver
 from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex.extensions import IpcortexExtensions
+from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex.phones import IpcortexPhones
 
-IpcortexDriver.KINDS = {"extension": IpcortexExtensions, "tenant": IpcortexCompanies}
+IpcortexDriver.KINDS = {"extension": IpcortexExtensions, "tenant": IpcortexCompanies, "phone": IpcortexPhones}
 
 __all__ = ["IpcortexDriver"]
