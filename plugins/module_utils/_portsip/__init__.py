@@ -8,9 +8,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.driver import PortsipDriver
+from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.phones import PortsipPhones
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.tenants import PortsipTenants
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.users import PortsipUsers, pin_problem
 
-PortsipDriver.KINDS = {"extension": PortsipUsers, "tenant": PortsipTenants}
+PortsipDriver.KINDS = {"extension": PortsipUsers, "tenant": PortsipTenants, "phone": PortsipPhones}
 
 __all__ = ["PortsipDriver", "pin_problem"]

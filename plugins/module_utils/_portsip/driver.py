@@ -54,6 +54,8 @@ class PortsipDriver(Driver):
         self._tenant = None  # (tenant option, tenant id) the session is in
         self._username = None
         self._signed_in = False
+        #: catalogues read at most once per run (phone models, template profiles), by name
+        self.cache = {}
 
     # -- connection -------------------------------------------------------------------
     def connect(self):
