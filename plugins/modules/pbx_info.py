@@ -82,6 +82,18 @@ EXAMPLES = r"""
     keys: ["201", "202"]
   register: hq
 
+- name: The phones of a sipXcom branch and the models they can be, in check mode too
+  pbxops.pbx.pbx_info:
+    platform: sipxcom
+    url: https://sipx.example.com
+    username: superadmin
+    password: "{{ vault_sipx_password }}"
+    tenant: headquarters
+    gather: [phones, phone_models]
+    keys: ["00:04:F2:AA:BB:CC"]
+  check_mode: true
+  register: hq_phones
+
 - name: Everything an IPCortex PABX lets the API key see, on a lab PABX
   pbxops.pbx.pbx_info:
     platform: ipcortex
@@ -123,22 +135,100 @@ extensions:
 phones:
   description:
     - The phones of the tenant in the shape of the O(pbxops.pbx.pbx_phone#module:phones) option, without secrets.
+    - "sipXcom: mac, model, description, device_version, groups, extensions (settings are left out: they cost one
+      request per phone; the line passwords sipXcom returns in clear are dropped). IPCortex: mac, model, the
+      description of port 0, the columns every port shares, static_ip, extensions, and ports for the ports named
+      otherwise. PortSIP: mac, model, template, vendor, extensions and the profile fields (language, timezone,
+      codecs, ...; a DECT base also its description and handset settings), never its passwords."
   returned: when gathered, on platforms where pbx_phone manages phones
   type: list
   elements: dict
-  sample: [{"mac": "0004f2aabbcc", "model": "yealinkT46", "extensions": ["101"]}]
+  sample: [{"mac": "0004f2aabbcc", "model": "yealinkPhoneSIPT46S", "description": "Reception",
+            "device_version": "yealink8X", "groups": ["hq"], "extensions": ["201", "202"]}]
 phone_models:
-  description: The models the platform offers, as the platform names them.
+  description:
+    - The models the platform offers, for O(pbxops.pbx.pbx_phone#module:model).
   returned: when gathered, on platforms where pbx_phone manages phones
   type: list
   elements: dict
-  sample: [{"model": "T46U", "template": "yealinkT4x.ph.xml", "vendor": "Yealink", "label": "Yealink T46U"}]
+  sample: [{"model": "SIP-T46U", "template": "yealinkT4x.ph.xml", "vendor": "Yealink", "label": "Yealink SIP-T46U",
+            "dect": false}]
+  contains:
+    model:
+      description: The model id pbx_phone takes (sipXcom C(modelId), IPCortex C(phone_type), PortSIP model).
+      type: str
+      returned: always
+    label:
+      description: The model's display name.
+      type: str
+      returned: always
+    vendor:
+      description: The vendor (sipXcom, PortSIP).
+      type: str
+      returned: on sipXcom and PortSIP
+    versions:
+      description: sipXcom only. The firmware families O(pbxops.pbx.pbx_phone#module:device_version) takes.
+      type: list
+      elements: str
+      returned: on sipXcom
+    max_lines:
+      description: sipXcom only. How many lines the model takes (null for a model the collection does not know).
+      type: int
+      returned: on sipXcom
+    group:
+      description: IPCortex only. The phone type's group (C(pgroup)), for example V(cisco).
+      type: str
+      returned: on IPCortex
+    template:
+      description: PortSIP only. The template file of the model.
+      type: str
+      returned: on PortSIP
+    dect:
+      description: PortSIP only. Whether the model is a DECT base.
+      type: bool
+      returned: on PortSIP
+    handsets:
+      description: PortSIP only. How many handsets a DECT base takes.
+      type: int
+      returned: on PortSIP, for DECT models
 unprovisioned_phones:
-  description: Phones that asked for their configuration and wait to be adopted.
+  description:
+    - Phones that asked for their configuration and wait to be adopted (IPCortex's inactive list, PortSIP's
+      inventory phones without a user); sipXcom has none. Give one's mac (and, on PortSIP, its model and an
+      extension) to M(pbxops.pbx.pbx_phone) to adopt it.
   returned: when gathered, on platforms where pbx_phone manages phones
   type: list
   elements: dict
-  sample: [{"mac": "0004f2aabbcc", "model": "snom320"}]
+  sample: [{"mac": "0004f2aabbcc", "model": "snom320", "description": "Snom 320", "created": 1700000000}]
+  contains:
+    mac:
+      description: The phone's MAC address, normalised.
+      type: str
+      returned: always
+    model:
+      description: The model or phone type it reported.
+      type: str
+      returned: always
+    description:
+      description: IPCortex only. The type's display name.
+      type: str
+      returned: on IPCortex
+    created:
+      description: IPCortex only. When it first called in (seconds since the epoch).
+      type: int
+      returned: on IPCortex
+    vendor:
+      description: PortSIP only. The vendor it reported.
+      type: str
+      returned: on PortSIP
+    fwver:
+      description: PortSIP only. Its firmware version.
+      type: str
+      returned: on PortSIP
+    ip:
+      description: PortSIP only. The address it called from.
+      type: str
+      returned: on PortSIP
 skipped:
   description: What O(gather=all) left out because the platform has no API for it, and why.
   returned: always

@@ -20,8 +20,13 @@ description:
     written when the phone is created and afterwards only with O(update_password=always).
   - An option the platform cannot honour fails before any request is sent, naming the option and the platform.
     A O(model) the platform does not know fails before any write and lists close matches.
-  - Changes a platform cannot make in place (PortSIP template, vendor, model or owner) replace the phone
-    (destroy, then create); the diff and the result say V(replaced), in check mode too.
+  - Changes a platform cannot make in place (a sipXcom model; a PortSIP template, vendor, model or owner)
+    replace the phone (destroy, then create); the diff and the result say V(replaced), in check mode too.
+  - "Each platform's notes (which request each option costs, what the vendor's API does that you might not
+    expect) are in the C(PLATFORM_NOTES) of the collection's C(plugins/module_utils/_<platform>/phones.py)."
+  - "A replacement creates the phone with what the task names; PortSIP keeps the old phone's settings the task
+    does not set while the template stays the same, sipXcom does not carry over lines, groups or settings the
+    task leaves out."
   - O(push_config) sends the new configuration to the phones the task changed (sipXcom C(sendProfile), PortSIP
     C(reprovision), IPCortex C(reboot)), once per phone, never in check mode.
 author:
@@ -38,46 +43,62 @@ options:
   model: &model
     description:
       - The platform's own model id, as M(pbxops.pbx.pbx_info) lists it in RV(pbxops.pbx.pbx_info#module:phone_models).
-      - "sipXcom: the C(modelId) (for example V(yealinkPhoneT46)). IPCortex: the C(phone_type) (for example
-        V(snom320), V(spa8000)). PortSIP: the model (for example V(T46U)) of a phone or DECT model."
-      - Required to create a phone.
+      - "sipXcom: the C(modelId) (for example V(yealinkPhoneSIPT46S)); sipXcom cannot change a phone's model,
+        so a new model replaces the phone. IPCortex: the C(phone_type) (for example V(snom320), V(spa8000)); a
+        change is made in place, and IPCortex adds or drops port rows when the port count changes. PortSIP: the
+        model of C(/phone_models) (an IP phone, for example V(SIP-T46U)) or C(/dect_phone_models) (a DECT base,
+        for example V(SIP-W70B)); which list holds it decides what the phone is."
+      - Required to create a phone, except an IPCortex phone waiting in the inactive list, which is adopted with
+        its own type.
     type: str
   description: &description
     description:
-      - "sipXcom: the phone's description. IPCortex: the device name. PortSIP DECT bases: the base's name
-        (required to create one)."
+      - "sipXcom: the phone's description. IPCortex: the device name of every port (O(ports[].description) names
+        single ports). PortSIP: DECT bases only, the base's name (1 to 64 characters, required to create one);
+        PortSIP IP phones have no name."
     type: str
   extensions: &extensions
     description:
       - The extension numbers that ring on the phone, in order, as quoted strings. The order is compared.
-      - "sipXcom: one user line per extension, in line order. IPCortex: the extension of each port, port 0 first,
-        linked through the extension's owner. PortSIP: exactly one, the user the phone belongs to (for a DECT
-        base: its handsets, in handset order)."
+      - Every extension must exist (in the O(tenant)); one that does not fails before any write.
+      - "sipXcom: one user line per extension (the user whose name is the number), in line order, at most the
+        model's line count. Lines are only added at the end or removed, so a reorder removes and adds lines.
+        Lines that are not user lines are left alone."
+      - "IPCortex: the extension of each port, port 0 first (an empty string for a port without one; ports after the list
+        have none). An extension rings on a port through its owner's link, so it needs an owner."
+      - "PortSIP: an IP phone belongs to exactly one user: list its one extension; another one replaces the phone.
+        A DECT base: its handsets' extensions in handset order, at most the model's handsets."
     type: list
     elements: raw
   api_fields: &api_fields
     description:
-      - Fields of the platform's own phone object that the options do not cover, sent as they are; only the keys
-        given are compared.
+      - PortSIP only. Fields of the PortSIP phone or DECT base object that the options do not cover (for example
+        C(ringtone), C(enable_lldp), C(wan_port_id)), sent as they are; only the keys given are compared, and
+        profile-backed fields are checked against the template's profile.
     type: dict
   device_version: &device_version
     description:
-      - sipXcom only. The firmware family (C(deviceVersion)) of the model.
+      - sipXcom only. The firmware family (C(deviceVersion)) of the model, one of the model's C(versions) in
+        RV(pbxops.pbx.pbx_info#module:phone_models); sipXcom itself would silently store no version for another.
     type: str
   groups: &groups
     description:
       - sipXcom only. Phone groups the phone belongs to, compared as a set; groups that do not exist are created,
-        and the phone leaves the groups the list does not name.
+        and the phone leaves the groups the list does not name (one request per group left, as sipXcom removes
+        them one by one).
     type: list
     elements: str
   settings: &settings
     description:
-      - sipXcom only. Setting path to value, for example the path V(server/outboundProxy) with the value V(sbc.example.com), compared
-        with the values sipXcom returns; each changed path is one request. A path the model lacks fails before
-        any write.
+      - sipXcom only. Setting path to value, for example the path V(server/outboundProxy) with the value
+        V(sbc.example.com), compared with the values sipXcom returns; each changed path is one request.
+      - Values are text, numbers or booleans; a boolean setting compares by meaning (V(true) matches C(1)). A path
+        the model lacks, or a value its type or options refuse, fails before any write.
     type: dict
   zone: &zone
-    description: IPCortex only. Time zone of the handset, for example V(Europe/London).
+    description:
+      - IPCortex only. Time zone of the handset, one of those IPCortex documents (for example V(Europe/London),
+        V(US/Eastern)), or an empty string for the PABX's default.
     type: str
   can_hotdesk: &can_hotdesk
     description: IPCortex only. Whether users may hot-desk on the handset.
@@ -89,22 +110,22 @@ options:
     description: IPCortex only. Whether the PABX qualifies (keeps alive) the handset.
     type: bool
   call_group: &call_group
-    description: IPCortex only. The handset's call (pickup) group id, as a quoted string.
+    description: IPCortex only. The handset's call (pickup) group number, as a quoted string; an empty string for none.
     type: raw
   access: &access
-    description: IPCortex only. The handset's access level.
+    description: IPCortex only. The handset's access level (IPCortex documents no value set; sent as given).
     type: str
   nat_mode: &nat_mode
     description: IPCortex only. Whether the handset is behind NAT.
     type: bool
   nat_ipaddr: &nat_ipaddr
-    description: IPCortex only. The NAT IP address type.
+    description: IPCortex only. The NAT IP address type (IPCortex documents no value set; sent as given).
     type: str
   ntp: &ntp
-    description: IPCortex only. The NTP server type.
+    description: IPCortex only. The NTP server type (IPCortex documents no value set; sent as given).
     type: str
   codec_list: &codec_list
-    description: IPCortex only. The preferred codecs, as IPCortex writes them.
+    description: IPCortex only. The preferred codecs, as IPCortex writes them (a comma list, for example V(g722,alaw)).
     type: str
   barge: &barge
     description: IPCortex only. 1 the handset can barge in, 2 it can be barged, 3 both, 0 neither.
@@ -113,7 +134,7 @@ options:
   static_ip: &static_ip
     description:
       - IPCortex only. A fixed address instead of DHCP; IPCortex takes the five fields together, so all are sent
-        whenever one changes.
+        whenever one changes (those you leave out keep their current value). Applies to every port.
     type: dict
     suboptions:
       address:
@@ -150,45 +171,56 @@ options:
   template: &template
     description:
       - PortSIP only. The provisioning template (C(filename) of a phone, C(template) of a DECT base), for example
-        V(yealinkT4x.ph.xml). Defaults to the template of O(model) in C(/phone_models).
+        V(yealinkT4x.ph.xml). Defaults to the template that lists O(model) (a model several templates list needs
+        it set). A change replaces the phone.
     type: str
   vendor: &vendor
-    description: PortSIP only. The phone's vendor, for example V(Yealink). Defaults from O(model).
+    description:
+      - PortSIP only. The phone's vendor, for example V(Yealink). Defaults to the first word of the model's display
+        name (set it where the template names its vendor otherwise, for example V(Mitel) for Aastra models). A
+        change replaces the phone.
     type: str
   web_password: &web_password
     description:
-      - PortSIP only. Password of the phone's web interface. Write-only, see O(update_password).
+      - PortSIP only. Password of the phone's web interface (of a DECT base too). Write-only, see
+        O(update_password). A phone created without it gets a random password that is never shown.
     type: str
   language: &language
-    description: PortSIP only. Display language, one of the template profile's languages (default from the profile).
+    description:
+      - PortSIP only. Display language, one of the template profile's languages; default V(ENGLISH) (or the
+        profile's first language when it has no English).
     type: str
   transfer: &transfer
-    description: PortSIP only. Transfer mode.
+    description: PortSIP IP phones only. Transfer mode; default V(BLIND).
     type: str
     choices: [BLIND, ATTENDED, NEW_CALL]
   timezone: &timezone
-    description: PortSIP only. Time zone, one of the template profile's (default from the profile).
+    description:
+      - PortSIP only. Time zone, one of the template profile's, for example V(GMT+1 Germany(Berlin)); default the profile's
+        UTC+0 zone (V(GMT), else its first).
     type: str
   codecs: &codecs
-    description: PortSIP only. Codecs in priority order (compared in order), from the template profile's.
+    description:
+      - PortSIP only. Codecs in priority order (compared in order), from the template profile's; default all of
+        the profile's, in its order.
     type: list
     elements: str
   interface: &interface
-    description: PortSIP only. Which PBX address the phone registers to.
+    description: PortSIP only. Which PBX address the phone registers to; default V(WEB_DOMAIN).
     type: str
     choices: [WEB_DOMAIN, PUBLIC_IPV4, PUBLIC_IPV6, PRIVATE_IPV4, PRIVATE_IPV6, SBC_DOMAIN]
   transport: &transport
-    description: PortSIP only. SIP transport (C(preferred_transport)).
+    description: PortSIP only. SIP transport (C(preferred_transport)); default V(UDP).
     type: str
     choices: [UDP, TCP, TLS]
   region: &region
-    description: PortSIP DECT bases only. Region of the base.
+    description: PortSIP DECT bases only. Region of the base (free text).
     type: str
   tone: &tone
-    description: PortSIP DECT bases only. Tone scheme of the base.
+    description: PortSIP DECT bases only. Tone scheme of the base, one of the profile's; default its first.
     type: str
   handset_language: &handset_language
-    description: PortSIP DECT bases only. Language of the handsets.
+    description: PortSIP DECT bases only. Language of the handsets, one of the profile's languages.
     type: str
   user_password: &user_password
     description: PortSIP DECT bases only. The base's user password. Write-only, see O(update_password).
@@ -252,7 +284,7 @@ options:
     choices: [present, absent]
   update_password:
     description:
-      - V(on_create) writes secrets only when the phone is created, so reruns stay unchanged.
+      - V(on_create) writes secrets only when the phone is created (or replaced), so reruns stay unchanged.
       - V(always) writes every secret you set on every run; the task then always reports a change.
     type: str
     default: on_create
@@ -260,11 +292,15 @@ options:
   purge:
     description:
       - With O(phones), also remove every phone of the same O(tenant) that the list does not name.
+      - "The tenant's phones: sipXcom, the phones whose user lines all belong to users of the branch (phones
+        without lines too); IPCortex, the company's phones (never those waiting in the inactive list); PortSIP, the
+        tenant's phones and DECT bases."
     type: bool
     default: false
   purge_all_tenants:
     description:
-      - Allow O(purge) to reach every tenant of the PBX, where the task's scope is the whole PBX.
+      - Allow O(purge) to reach every tenant of the PBX, where the task's scope is the whole PBX (sipXcom without
+        O(tenant)).
     type: bool
     default: false
   push_config:
@@ -273,6 +309,9 @@ options:
         every phone the task names, V(never) to none.
       - Sending it makes the phone fetch its configuration again (IPCortex and some models reboot). Never done in
         check mode, which lists in RV(would_push) what a real run would push.
+      - "sipXcom: one C(sendProfile) request for every phone of the run. PortSIP: one C(reprovision) per phone;
+        PortSIP cannot re-provision a DECT base, so a push to one fails while planning. IPCortex: one C(reboot)
+        per phone."
     type: str
     default: never
     choices: [never, changed, always]
@@ -282,7 +321,7 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: A Yealink on a PortSIP tenant, ringing extension 101, configuration pushed when it changes
+- name: A Yealink of a PortSIP user, defaults from its template's profile, configuration pushed when it changes
   pbxops.pbx.pbx_phone:
     platform: portsip
     url: https://pbx.example.com:8887
@@ -290,10 +329,166 @@ EXAMPLES = r"""
     password: "{{ vault_pbx_password }}"
     tenant: acme
     mac: "80:5e:c0:11:22:33"
-    model: T46U
+    model: SIP-T46U
     extensions: ["101"]
     web_password: "{{ vault_phone_web }}"
     push_config: changed
+
+- name: The same kind of phone with every PortSIP setting named
+  pbxops.pbx.pbx_phone:
+    platform: portsip
+    url: https://pbx.example.com:8887
+    username: admin
+    password: "{{ vault_pbx_password }}"
+    tenant: acme
+    mac: 80-5E-C0-11-22-44
+    model: SIP-T46U
+    template: yealinkT4x.ph.xml
+    vendor: Yealink
+    extensions: ["102"]
+    language: GERMAN
+    timezone: GMT+1 Germany(Berlin)
+    codecs: [G722, PCMA, PCMU]
+    transfer: ATTENDED
+    interface: WEB_DOMAIN
+    transport: TLS
+    api_fields:
+      enable_lldp: true
+
+- name: A PortSIP DECT base with two handsets
+  pbxops.pbx.pbx_phone:
+    platform: portsip
+    url: https://pbx.example.com:8887
+    username: admin
+    password: "{{ vault_pbx_password }}"
+    tenant: acme
+    mac: 0015.6511.2233
+    model: SIP-W60B
+    description: Warehouse DECT
+    extensions: ["101", "102"]
+    region: Leeds
+    tone: Great Britain
+    language: ENGLISH
+    handset_language: ENGLISH
+    timezone: 0 United Kingdom(London)
+    user_password: "{{ vault_dect_user }}"
+    engineer_password: "{{ vault_dect_engineer }}"
+
+- name: Rotate the web password of a PortSIP phone (reports changed on every run)
+  pbxops.pbx.pbx_phone:
+    platform: portsip
+    url: https://pbx.example.com:8887
+    username: admin
+    password: "{{ vault_pbx_password }}"
+    tenant: acme
+    mac: "80:5e:c0:11:22:33"
+    model: SIP-T46U
+    extensions: ["101"]
+    web_password: "{{ vault_new_phone_web }}"
+    update_password: always
+
+- name: A sipXcom phone with two lines, its groups and two settings, profile sent when something changed
+  pbxops.pbx.pbx_phone:
+    platform: sipxcom
+    url: https://sipx.example.com
+    username: superadmin
+    password: "{{ vault_sipx_password }}"
+    tenant: headquarters
+    mac: 00:04:f2:aa:bb:cc
+    model: yealinkPhoneSIPT46S
+    device_version: yealink8X
+    description: Reception
+    extensions: ["201", "202"]
+    groups: [hq, lobby]
+    settings:
+      server/outboundProxy: sbc.example.com
+      features/callWaiting: false
+    push_config: changed
+
+- name: An IPCortex 8-port ATA on a fixed address, one port named, with the extension of port 0
+  pbxops.pbx.pbx_phone:
+    platform: ipcortex
+    url: https://pabx.example.co.uk
+    api_key: "{{ vault_ipcortex_key }}"
+    tenant: acme
+    mac: 0004F2AA0800
+    model: spa8000
+    description: Fax ATA
+    extensions: ["342"]
+    ports:
+      - port: 7
+        description: Lift
+    zone: Europe/London
+    can_hotdesk: false
+    can_forward: true
+    qualify: true
+    call_group: "2"
+    access: local
+    nat_mode: false
+    nat_ipaddr: internal
+    ntp: internal
+    codec_list: g722,alaw
+    barge: 2
+    static_ip:
+      address: 192.0.2.10/24
+      gateway: 192.0.2.1
+      dns1: 192.0.2.53
+      dns2: 192.0.2.54
+      domain: acme.example
+
+- name: Adopt the IPCortex phones that called in and wait to be provisioned
+  module_defaults:
+    group/pbxops.pbx.pbx:
+      platform: ipcortex
+      url: https://pabx.example.co.uk
+      api_key: "{{ vault_ipcortex_key }}"
+      tenant: acme
+  block:
+    - name: The phones waiting in the inactive list
+      pbxops.pbx.pbx_info:
+        gather: [unprovisioned_phones]
+      register: waiting
+
+    - name: Promote each into the company with its own type (no model needed)
+      pbxops.pbx.pbx_phone:
+        mac: "{{ item.mac }}"
+      loop: "{{ waiting.unprovisioned_phones }}"
+      loop_control:
+        label: "{{ item.mac }} {{ item.model }}"
+
+- name: Exactly these phones in a sipXcom branch, every other phone of the branch removed
+  pbxops.pbx.pbx_phone:
+    platform: sipxcom
+    url: https://sipx.example.com
+    username: superadmin
+    password: "{{ vault_sipx_password }}"
+    tenant: headquarters
+    purge: true
+    phones:
+      - {mac: 00:04:f2:aa:bb:cc, model: yealinkPhoneSIPT46S}
+      - {mac: 00:04:f2:aa:bb:dd, model: polycomVVX500, extensions: ["202"], state: present}
+
+- name: Remove every sipXcom phone the list does not name, in every branch and outside them
+  pbxops.pbx.pbx_phone:
+    platform: sipxcom
+    url: https://sipx.example.com
+    username: superadmin
+    password: "{{ vault_sipx_password }}"
+    purge: true
+    purge_all_tenants: true
+    phones:
+      - {mac: 00:04:f2:aa:bb:cc, model: yealinkPhoneSIPT46S}
+      - {mac: 00:04:f2:aa:bb:dd, model: polycomVVX500}
+
+- name: Retire a PortSIP phone
+  pbxops.pbx.pbx_phone:
+    platform: portsip
+    url: https://pbx.example.com:8887
+    username: admin
+    password: "{{ vault_pbx_password }}"
+    tenant: acme
+    mac: 80:5e:c0:11:22:99
+    state: absent
 """
 
 RETURN = r"""
@@ -302,7 +497,7 @@ phone:
     - The phone as it is after the task (in check mode, as it would be), single form only. Empty after removal.
   returned: when O(mac) is given
   type: dict
-  sample: {"mac": "805ec0112233", "model": "T46U", "extensions": ["101"]}
+  sample: {"mac": "805ec0112233", "model": "SIP-T46U", "extensions": ["101"]}
 objects:
   description:
     - One entry per phone of the list form that the task changed (or would change), and per phone removed by

@@ -11,7 +11,10 @@ import yaml
 
 from playbook import REPO, run_playbook_text
 
-ORDER = ("pbx_tenant", "pbx_extension")  # tenants first: the extension examples work inside them
+# Tenants first: the extension examples work inside them, and the phone examples ring their extensions.
+ORDER = ("pbx_tenant", "pbx_extension", "pbx_phone", "pbx_info")
+# The examples that rotate passwords on purpose change something on every run.
+ROTATING = {"pbx_extension": 1, "pbx_phone": 1}
 
 
 def examples(module):
@@ -70,16 +73,24 @@ def test_the_examples_run_under_check_and_for_real(simulator):
             # The lab example works on a tenant named by its SIP domain, with extension 101 in it.
             simulator.fixtures("portsip", "tenants", [{"name": "acme-lab", "domain": "acme.lab.example.com"}])
             simulator.fixtures("portsip", "users", [{"tenant": "acme-lab", "extension_number": "101"}])
+        if module == "pbx_phone":
+            # An IPCortex extension rings on a phone through its owner; one phone waits to be adopted.
+            simulator.fixtures("ipcortex", "users", [{"uname": "reception", "company": "acme",
+                                                      "owned_extension": "342"}])
+            simulator.fixtures("ipcortex", "inactive_phones", [{"mac": "0004f2c0ffee", "phone_type": "snom320"}])
         simulator.reset_stats()
         run_examples(simulator, module, check=True)
         assert simulator.stats()["writes"] == 0, "--check wrote"
         first, output = run_examples(simulator, module, check=False)
-        assert first > 0, output
+        if module == "pbx_info":
+            assert first == 0 and simulator.stats()["writes"] == 0, output
+        else:
+            assert first > 0, output
         # Once converged, --check predicts exactly what the next real run changes: only the
-        # example that rotates passwords on purpose.
+        # examples that rotate passwords on purpose.
         predicted, output = run_examples(simulator, module, check=True)
         changed, output = run_examples(simulator, module, check=False)
-        assert predicted == changed == (1 if module == "pbx_extension" else 0), output[-6000:]
+        assert predicted == changed == ROTATING.get(module, 0), output[-6000:]
 
 
 def test_the_readme_playbook_runs_as_written(simulator):
