@@ -171,9 +171,9 @@ class Bench:
         run.changed = "changed=0" not in run.recap
         return run
 
-    def module(self, args_path):
+    def module(self, args_path, module=MODULE):
         """The module file run directly with an args file; returns a Measured with .result."""
-        run = measure([sys.executable, MODULE, args_path], dict(os.environ, PYTHONPATH=ensure_collection_link()))
+        run = measure([sys.executable, module, args_path], dict(os.environ, PYTHONPATH=ensure_collection_link()))
         try:
             run.result = json.loads(run.stdout)
         except ValueError:
@@ -182,8 +182,8 @@ class Bench:
             sys.exit("bench: the module failed:\n" + run.stdout[-5000:])
         return run
 
-    def plain(self, platform, items_path):
-        run = measure([sys.executable, os.path.join(HERE, "plain_clients.py"), platform, self.sim.url, TENANT,
+    def plain(self, platform, items_path, script="plain_clients.py"):
+        run = measure([sys.executable, os.path.join(HERE, script), platform, self.sim.url, TENANT,
                        items_path], dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
         if run.rc:
             sys.exit("bench: the plain script failed:\n" + run.stdout[-5000:])
@@ -215,14 +215,16 @@ def totals(c):
     return c["reads"] + c["writes"] + c["logins"]
 
 
-def requests_entry(platform, used, created, existing):
-    """Requests the simulator counted against the documented minimum, with the routes that differ."""
-    minimum = plain_clients.minimum(platform, created, existing)
+def requests_entry(platform, used, created, existing, yard=plain_clients):
+    """Requests the simulator counted against the documented minimum, with the routes that differ.
+
+    ``yard`` is the module holding calls(), minimum() and compare() for the kind measured.
+    """
+    minimum = yard.minimum(platform, created, existing)
+    differences = yard.compare(platform, used["by_route"], created, existing)
     return {"used": {k: used[k] for k in ("reads", "writes", "logins")}, "by_route": used["by_route"],
-            "minimum": minimum, "calls": [c.as_dict() for c in plain_clients.calls(platform, created, existing)],
-            "differences": plain_clients.compare(platform, used["by_route"], created, existing),
-            "at_minimum": totals(used) == totals(minimum) and not plain_clients.compare(
-                platform, used["by_route"], created, existing)}
+            "minimum": minimum, "calls": [c.as_dict() for c in yard.calls(platform, created, existing)],
+            "differences": differences, "at_minimum": totals(used) == totals(minimum) and not differences}
 
 
 def median(runs):
