@@ -117,6 +117,23 @@ def make_tenant(sim, platform, connection=None, name=None):
     assert result.rc == 0 and result["tenant"]["changed"], result
 
 
+def assert_ok(result, name):
+    """The result of task ``name``, which must have succeeded (the play's output tail otherwise)."""
+    r = result[name]
+    assert not r.get("failed"), "%s failed: %s\n%s" % (name, r.get("msg"), result.output[-3000:])
+    return r
+
+
+def assert_failed(result, name, *words):
+    """The result of task ``name``, which must have failed with every one of ``words`` in its message."""
+    r = result[name]
+    assert r.get("failed"), "%s should have failed: %r" % (name, r)
+    msg = r.get("msg", "")
+    for word in words:
+        assert word in msg, "%r not in failure message %r" % (word, msg)
+    return r
+
+
 def views(result):
     """(before, after) of a single-form result's diff, as the module renders them (JSON text)."""
     return json.loads(result["diff"]["before"]), json.loads(result["diff"]["after"])

@@ -207,11 +207,7 @@ def run_resource_module(kind):
         items = desired_items(resource, params, checker)
         module.no_log_values.update(checker.secrets)
         driver_class = DRIVERS[params["platform"]]
-        base_url = check_url(params["url"], driver_class.prefix)
-        if params["validate_certs"] and base_url.startswith("https:"):
-            check_ca_path(params["ca_path"])
-        client = Client(base_url, validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-                        timeout=params["timeout"], retries=params["retries"], secrets=list(module.no_log_values))
+        client = _client(module, driver_class)
         driver = driver_class(client, params)
         driver.check_connection()
         handler = driver.kind(kind)
@@ -248,6 +244,16 @@ def run_resource_module(kind):
     if failure is not None:
         module.fail_json(**result)
     module.exit_json(**result)
+
+
+def _client(module, driver_class):
+    """The HTTP client of the task's connection options, the URL and the CA file checked first."""
+    params = module.params
+    base_url = check_url(params["url"], driver_class.prefix)
+    if params["validate_certs"] and base_url.startswith("https:"):
+        check_ca_path(params["ca_path"])
+    return Client(base_url, validate_certs=params["validate_certs"], ca_path=params["ca_path"],
+                  timeout=params["timeout"], retries=params["retries"], secrets=list(module.no_log_values))
 
 
 def driver_warnings(driver):
@@ -288,11 +294,7 @@ def run_info_module():
     client = driver = None
     try:
         driver_class = DRIVERS[params["platform"]]
-        base_url = check_url(params["url"], driver_class.prefix)
-        if params["validate_certs"] and base_url.startswith("https:"):
-            check_ca_path(params["ca_path"])
-        client = Client(base_url, validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-                        timeout=params["timeout"], retries=params["retries"], secrets=list(module.no_log_values))
+        client = _client(module, driver_class)
         driver = driver_class(client, params)
         driver.check_connection()
         wanted, skipped = _info_plan(driver, params["gather"])

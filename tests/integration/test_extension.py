@@ -7,7 +7,7 @@ import json
 import pytest
 
 import readback
-from playbook import CONNECTION, make_tenant, run_play, run_playbook_text, views
+from playbook import CONNECTION, assert_failed, assert_ok, make_tenant, run_play, run_playbook_text, views
 from samples import TENANT, ext
 from simhelper import RunningSimulator
 
@@ -26,21 +26,6 @@ UNSUPPORTED = {"sipxcom": "login_name", "ipcortex": "aliases", "portsip": "alias
 def task(title, /, **args):
     """A pbx_extension task; args may include the module's own ``name`` option."""
     return {"name": title, MODULE: args}
-
-
-def assert_ok(result, name):
-    r = result[name]
-    assert not r.get("failed"), "%s failed: %s\n%s" % (name, r.get("msg"), result.output[-3000:])
-    return r
-
-
-def assert_failed(result, name, *words):
-    r = result[name]
-    assert r.get("failed"), "%s should have failed: %r" % (name, r)
-    msg = r.get("msg", "")
-    for word in words:
-        assert word in msg, "%r not in failure message %r" % (word, msg)
-    return r
 
 
 def assert_pbx_holds(target, number, predicted):

@@ -5,16 +5,10 @@ import json
 
 import pytest
 
-from playbook import CONNECTION, make_tenant, run_play
+from playbook import CONNECTION, assert_ok as ok, make_tenant, run_play
 from samples import TENANT, ext
 
 INFO = "pbxops.pbx.pbx_info"
-
-
-def ok(result, name):
-    r = result[name]
-    assert not r.get("failed"), "%s failed: %s\n%s" % (name, r.get("msg"), result.output[-3000:])
-    return r
 
 
 @pytest.fixture

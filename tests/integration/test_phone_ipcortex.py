@@ -7,7 +7,7 @@ import re
 import pytest
 
 import readback_phones_ipcortex as rb
-from playbook import views
+from playbook import assert_failed, assert_ok, views
 from samples import TENANT
 
 MODULE = "pbxops.pbx.pbx_phone"
@@ -23,20 +23,6 @@ def platform(request):
 
 def task(title, **args):
     return {"name": title, MODULE: args}
-
-
-def assert_ok(result, name):
-    r = result[name]
-    assert not r.get("failed"), "%s failed: %s\n%s" % (name, r.get("msg"), result.output[-3000:])
-    return r
-
-
-def assert_failed(result, name, *words):
-    r = result[name]
-    assert r.get("failed"), "%s should have failed: %r" % (name, r)
-    for word in words:
-        assert word in r.get("msg", ""), "%r not in %r" % (word, r.get("msg"))
-    return r
 
 
 def writes(target):

@@ -8,6 +8,7 @@ import time
 import pytest
 
 import readback_phones_portsip as readback
+from playbook import assert_failed, assert_ok
 from samples import TENANT, ext
 
 MODULE = "pbxops.pbx.pbx_phone"
@@ -30,20 +31,6 @@ def platform():
 
 def task(title, **args):
     return {"name": title, MODULE: args}
-
-
-def assert_ok(result, name):
-    r = result[name]
-    assert not r.get("failed"), "%s failed: %s\n%s" % (name, r.get("msg"), result.output[-3000:])
-    return r
-
-
-def assert_failed(result, name, *words):
-    r = result[name]
-    assert r.get("failed"), "%s should have failed: %r" % (name, r)
-    for word in words:
-        assert word in r.get("msg", ""), "%r not in failure message %r" % (word, r.get("msg"))
-    return r
 
 
 def calls(target):

@@ -7,6 +7,7 @@ import json
 import pytest
 
 import readback_phones_sipxcom as rb
+from playbook import assert_failed as failed, assert_ok as ok
 from samples import TENANT
 
 MODULE = "pbxops.pbx.pbx_phone"
@@ -37,20 +38,6 @@ def pbx(target):
 
 def task(title, **args):
     return {"name": title, MODULE: args}
-
-
-def ok(result, name):
-    r = result[name]
-    assert not r.get("failed"), "%s failed: %s\n%s" % (name, r.get("msg"), result.output[-3000:])
-    return r
-
-
-def failed(result, name, *words):
-    r = result[name]
-    assert r.get("failed"), "%s should have failed: %r" % (name, r)
-    for word in words:
-        assert word in r.get("msg", ""), "%r not in %r" % (word, r.get("msg"))
-    return r
 
 
 def writes(target):

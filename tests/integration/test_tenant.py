@@ -5,7 +5,7 @@ Predictions are compared with what the PBX holds, read through its own API."""
 import pytest
 
 import readback
-from playbook import CONNECTION, run_play, views
+from playbook import CONNECTION, assert_failed as failed, assert_ok as ok, run_play, views
 
 MODULE = "pbxops.pbx.pbx_tenant"
 EXTENSION = "pbxops.pbx.pbx_extension"
@@ -28,20 +28,6 @@ WRITES = {"sipxcom": 1, "portsip": 1}
 
 def task(title, /, **args):
     return {"name": title, MODULE: args}
-
-
-def ok(result, name):
-    r = result[name]
-    assert not r.get("failed"), "%s failed: %s\n%s" % (name, r.get("msg"), result.output[-3000:])
-    return r
-
-
-def failed(result, name, *words):
-    r = result[name]
-    assert r.get("failed"), "%s should have failed: %r" % (name, r)
-    for word in words:
-        assert word in r["msg"], "%r not in %r" % (word, r["msg"])
-    return r
 
 
 def holds(sim, platform, name, predicted):

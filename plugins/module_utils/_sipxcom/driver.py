@@ -39,6 +39,19 @@ def quoted(value):
     return quote(str(value), safe="")
 
 
+def group_changes(held, wanted):
+    """(groups the object's PUT can add, groups to add one by one, groups to remove), each sorted.
+
+    sipXcom's PUT of a user or a phone only adds groups, and skips a group whose name is contained in
+    the object's current group names (a substring test, UserApiImpl and PhoneApiImpl.convertToPhone):
+    those go through the groups sub-resource, as every removal does."""
+    held = list(held or [])
+    add = sorted(set(str(g).strip() for g in wanted) - set(held))
+    names = " ".join(held)
+    return ([g for g in add if g not in names], [g for g in add if g in names],
+            sorted(set(held) - set(str(g).strip() for g in wanted)))
+
+
 class SipxcomDriver(Driver):
     name = "sipxcom"
     label = "sipXcom"

@@ -42,7 +42,7 @@ import re
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
 from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, TenantMissing
-from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.driver import JSON, quoted
+from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.driver import JSON, group_changes, quoted
 
 NUMBER = re.compile(r"^\d+$")
 PIN = re.compile(r"^\d{4,}$")
@@ -180,16 +180,9 @@ class SipxcomExtensions(Kind):
         body = self._bean(changes, raw)
         add, remove = [], []
         if "groups" in changes:
-            have = set(current.get("groups") or [])
-            want = set(str(g).strip() for g in changes["groups"])
-            add, remove = sorted(want - have), sorted(have - want)
-            # sipXcom skips a group whose name is contained in the user's current group names
-            # (a substring test); those go through the groups sub-resource instead.
-            held = " ".join(current.get("groups") or [])
-            in_body = [g for g in add if g not in held]
+            in_body, add, remove = group_changes(current.get("groups"), changes["groups"])
             if in_body:
                 body["groups"] = [{"name": g} for g in in_body]
-            add = [g for g in add if g in held]
         if set(body) - set(["aliases"]) or "aliases" in changes:
             self.call("PUT", "/api/users/%s" % quoted(number), json=body, headers=JSON)
         for group in add:

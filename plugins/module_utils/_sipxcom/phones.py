@@ -76,7 +76,7 @@ import re
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
 from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import normalise_mac, subset_equal
-from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.driver import JSON, quoted
+from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.driver import JSON, group_changes, quoted
 
 # maxLineCount of each stock 21.04 model (sipxcom-models.json): sipXcom enforces it but never shows it
 # in the API, so the limit can only be checked before a write from this table.
@@ -441,16 +441,9 @@ class SipxcomPhones(Kind):
 
     def update(self, tenant, current, changes, item):
         phone_id = current["_id"]
-        add, remove = [], []
+        add, one_by_one, remove = [], [], []
         if "groups" in changes:
-            have = set(current.get("groups") or [])
-            want = set(str(g).strip() for g in changes["groups"])
-            add, remove = sorted(want - have), sorted(have - want)
-        # PUT skips a group whose name is contained in the phone's current group names (a substring
-        # test, PhoneApiImpl.convertToPhone): those go through the groups sub-resource instead.
-        held = " ".join(current.get("groups") or [])
-        one_by_one = [g for g in add if g in held]
-        add = [g for g in add if g not in held]
+            add, one_by_one, remove = group_changes(current.get("groups"), changes["groups"])
         if "description" in changes or "device_version" in changes or add:
             # PUT replaces serialNo, description and deviceVersion: the current ones go with it.
             body = {"serialNo": current["_serial"],
