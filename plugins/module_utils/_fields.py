@@ -277,6 +277,16 @@ PHONE = Resource(
 # the engine and pbx_info agree on them; their options arrive with their modules.
 CALLGROUP = Resource("callgroup", key="number", title="call group", options=[Option("number", digits=True)])
 GATEWAY = Resource("gateway", key="name", options=[Option("name")])
-ERL = Resource("erl", key="elin", title="emergency location (ERL)", options=[Option("elin", digits=True)])
+ERL = Resource("erl", key="elin", title="ERL", options=[
+    Option("elin", digits=True),
+    Option("location"),
+    Option("address_info"),
+    Option("description"),
+    # Who is at the location, each compared as a set: user names (extension numbers), phone MACs, groups.
+    Option("users", "list", elements="str", digits=True),
+    Option("phones", "list", elements="str"),
+    Option("user_groups", "list", elements="str"),
+    Option("phone_groups", "list", elements="str"),
+])
 
 RESOURCES = dict((r.name, r) for r in (EXTENSION, PHONE, CALLGROUP, GATEWAY, ERL, TENANT))

@@ -12,8 +12,8 @@ module: pbx_info
 short_description: Read what a sipXcom, IPCortex or PortSIP PBX holds, in the shape the modules take
 version_added: 1.0.0
 description:
-  - Reads the tenants, extensions and phones of a PBX (in the O(tenant) given), and the catalogues a playbook
-    chooses from (phone models, phones that called in but are not provisioned yet).
+  - Reads the tenants, extensions, phones and emergency locations (ERLs) of a PBX (in the O(tenant) given), and
+    the catalogues a playbook chooses from (phone models, phones that called in but are not provisioned yet).
   - "Each kind comes back as a list under the name of its module's list option (RV(extensions), RV(phones), ...),
     with the same option names the module takes, so that the list fed back to the module as it is changes
     nothing: read a live PBX into YAML, then manage it."
@@ -32,8 +32,8 @@ options:
   gather:
     description:
       - What to read. V(all) reads every kind and catalogue the platform has.
-      - V(tenants), V(extensions), V(phones) come back in the shape of M(pbxops.pbx.pbx_tenant),
-        M(pbxops.pbx.pbx_extension) and M(pbxops.pbx.pbx_phone).
+      - V(tenants), V(extensions), V(phones), V(erls) come back in the shape of M(pbxops.pbx.pbx_tenant),
+        M(pbxops.pbx.pbx_extension), M(pbxops.pbx.pbx_phone) and M(pbxops.pbx.pbx_erl).
       - V(phone_models) lists the models (sipXcom phone models, IPCortex phone types, PortSIP phone models with
         their templates) that O(pbxops.pbx.pbx_phone#module:model) takes.
       - V(unprovisioned_phones) lists phones that asked the PBX for their configuration and wait to be adopted
@@ -41,7 +41,7 @@ options:
     type: list
     elements: str
     default: [all]
-    choices: [all, tenants, extensions, phones, phone_models, unprovisioned_phones]
+    choices: [all, tenants, extensions, phones, erls, phone_models, unprovisioned_phones]
   keys:
     description:
       - Only return the objects whose natural key is in this list (extension numbers, MACs in any notation,
@@ -145,6 +145,20 @@ phones:
   elements: dict
   sample: [{"mac": "0004f2aabbcc", "model": "yealinkPhoneSIPT46S", "description": "Reception",
             "device_version": "yealink8X", "groups": ["hq"], "extensions": ["201", "202"]}]
+erls:
+  description:
+    - The E911 emergency locations (ERLs) in the shape of the O(pbxops.pbx.pbx_erl#module:erls) option.
+    - "sipXcom only (IPCortex and PortSIP have no ERL API: RV(skipped) says why): elin, location, address_info,
+      description, and the non-empty users, phones, user_groups and phone_groups whose own location is the ERL
+      (members that are at it only through one of their groups are left out). sipXcom has no call that lists
+      an ERL's members, so gathering erls reads the location of every user, phone and group of the tenant,
+      one request each."
+  returned: when gathered, on sipXcom
+  type: list
+  elements: dict
+  sample: [{"elin": "4235551212", "location": "123 Test Street, Floor 1", "address_info": "",
+            "description": "Reception", "users": ["201"], "phones": ["0004f2aabbcc"], "user_groups": ["sales"],
+            "phone_groups": ["lobby"]}]
 phone_models:
   description:
     - The models the platform offers, for O(pbxops.pbx.pbx_phone#module:model).

@@ -12,7 +12,7 @@ import yaml
 from playbook import REPO, run_playbook_text
 
 # Tenants first: the extension examples work inside them, and the phone examples ring their extensions.
-ORDER = ("pbx_tenant", "pbx_extension", "pbx_phone", "pbx_info")
+ORDER = ("pbx_tenant", "pbx_extension", "pbx_phone", "pbx_erl", "pbx_info")
 # The examples that rotate passwords on purpose change something on every run.
 ROTATING = {"pbx_extension": 1, "pbx_phone": 1}
 

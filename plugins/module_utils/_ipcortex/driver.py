@@ -57,7 +57,7 @@ class IpcortexDriver(Driver):
     API_KEY = True
     NO_API = {
         "gateway": "IPCortex has no API for trunks or gateways",
-        "erl": "IPCortex has no API for emergency locations",
+        "erl": "IPCortex has no API for emergency locations (ERLs) and nothing in their place",
     }
 
     def __init__(self, client, params):

@@ -43,8 +43,9 @@ class PortsipDriver(Driver):
     name = "portsip"
     label = "PortSIP"
     prefix = "/api"
-    NO_API = {"erl": "PortSIP has no API for emergency locations (ERLs); it only has emergency dial prefixes "
-                     "(/emergency_numbers)"}
+    NO_API = {"erl": "PortSIP has no API for emergency locations (ERLs: an ELIN and the caller's address); what it "
+                     "has instead are emergency dial prefixes (/emergency_numbers: a number prefix and a description "
+                     "each, no location), set in PortSIP itself"}
 
     def __init__(self, client, params):
         super(PortsipDriver, self).__init__(client, params)

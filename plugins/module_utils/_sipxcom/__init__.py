@@ -9,9 +9,11 @@ __metaclass__ = type
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.branches import SipxcomBranches
 from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.driver import SipxcomDriver
+from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.erls import SipxcomErls
 from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.extensions import SipxcomExtensions
 from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.phones import SipxcomPhones
 
-SipxcomDriver.KINDS = {"extension": SipxcomExtensions, "tenant": SipxcomBranches, "phone": SipxcomPhones}
+SipxcomDriver.KINDS = {"extension": SipxcomExtensions, "tenant": SipxcomBranches, "phone": SipxcomPhones,
+                       "erl": SipxcomErls}
 
 __all__ = ["SipxcomDriver"]

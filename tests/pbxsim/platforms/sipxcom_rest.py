@@ -326,9 +326,12 @@ def erl_phone_get(req, serial):
     phone = req.sim.store.get(PHONES, pid) if pid is not None else None
     if phone is None:
         raise RestError("ERROR_OBJECT_NOT_FOUND")
+    # Phone.getE911LocationId reads the setting as every BeanWithGroups does: the phone's own value, else its
+    # groups' by weight, the heaviest last (as users; the seed shows no phone-group example: inferred).
     elin = _elin_of(req, phone["settings"])
-    for g in req.st.groups_sorted(PGROUPS, phone["groups"]):
-        elin = elin or _elin_of(req, g["settings"])
+    if not elin:
+        for g in req.st.groups_sorted(PGROUPS, phone["groups"]):
+            elin = _elin_of(req, g["settings"]) or elin
     items = [("e911Location", erl_value(req.st.erl(elin), serial))] if elin else []
     return document(req, "e911Locations", items)
 
