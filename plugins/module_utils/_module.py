@@ -272,7 +272,8 @@ def _close(driver):
 
 # pbx_info: what it can gather, by the name of the list it returns. The resource kinds come back in
 # the shape their module takes; the catalogues are what the platform offers to choose from.
-INFO_KINDS = (("tenants", "tenant"), ("extensions", "extension"), ("phones", "phone"), ("erls", "erl"))
+INFO_KINDS = (("tenants", "tenant"), ("extensions", "extension"), ("phones", "phone"), ("callgroups", "callgroup"),
+              ("gateways", "gateway"), ("erls", "erl"))
 INFO_CATALOGUES = (("phone_models", "phone", "models"), ("unprovisioned_phones", "phone", "unprovisioned"))
 
 

@@ -41,7 +41,7 @@ options:
     type: list
     elements: str
     default: [all]
-    choices: [all, tenants, extensions, phones, erls, phone_models, unprovisioned_phones]
+    choices: [all, tenants, extensions, phones, callgroups, gateways, erls, phone_models, unprovisioned_phones]
   keys:
     description:
       - Only return the objects whose natural key is in this list (extension numbers, MACs in any notation,
