@@ -275,8 +275,180 @@ PHONE = Resource(
 
 # The other kinds: their natural keys are settled here so that every driver,
 # the engine and pbx_info agree on them; their options arrive with their modules.
-CALLGROUP = Resource("callgroup", key="number", title="call group", options=[Option("number", digits=True)])
-GATEWAY = Resource("gateway", key="name", options=[Option("name")])
+class Members(Option):
+    """An ordered list of members: each an extension number ("101"), or a dict with the number and
+    per-member options ({"number": "101", "skill_level": 3}). Order counts (it is the hunt order);
+    of a member's options only those the user gave are compared.
+
+    fields: the per-member options (Options; "number" is implied). They are not Ansible sub-options:
+    those would refuse the plain string form, so not_text() checks them instead, for the single and
+    the list form alike.
+    """
+
+    def __init__(self, name, fields):
+        super(Members, self).__init__(name, "list", elements="raw", compare="members", digits=True)
+        self.fields = dict((o.name, o) for o in fields)
+
+    def spec(self):
+        return {"type": "list", "elements": "raw"}
+
+    def not_text(self, value):
+        if not isinstance(value, list):
+            return None
+        for index, one in enumerate(value):
+            where = "%s[%d]" % (self.name, index)
+            if isinstance(one, dict):
+                unknown = sorted(str(k) for k in one if k != "number" and k not in self.fields)
+                if unknown:
+                    return "%s: unsupported field%s %s (a member takes: %s)" % (
+                        where, "s" if len(unknown) > 1 else "", ", ".join(unknown),
+                        ", ".join(["number"] + sorted(self.fields)))
+                if one.get("number") is None:
+                    return "%s: number is required (the member's extension number)" % where
+                number = one["number"]
+                for field, fvalue in one.items():
+                    problem = self._field_problem(where, field, fvalue)
+                    if problem:
+                        return problem
+            else:
+                number = one
+            if not isinstance(number, str):
+                return ("%s arrived as the %s %r, not as text. YAML reads unquoted digits as a number (0643 even "
+                        "becomes 419): quote the member (%s: [\"0643\"]), or add | string in a template"
+                        % (where, type(number).__name__, number, self.name))
+            if not number.strip():
+                return "%s: the member's number must not be empty" % where
+        return None
+
+    def _field_problem(self, where, field, value):
+        option = self.fields.get(field)
+        if option is None or value is None:
+            return None
+        try:
+            value = option.normalise(value)
+        except (TypeError, ValueError):
+            return "%s.%s must be %s, got %r" % (where, field, {"int": "a whole number", "bool": "true or false"}
+                                                 .get(option.type, "text"), value)
+        if option.choices and value not in option.choices:
+            return "%s.%s must be one of %s, got %r" % (where, field, ", ".join(str(c) for c in option.choices),
+                                                       value)
+        return None
+
+    def normalise(self, value):
+        """[{"number": "101", <the fields given, normalised>}] (None stays None)."""
+        if value is None:
+            return None
+        out = []
+        for one in value:
+            if isinstance(one, dict):
+                member = dict((k, self.fields[k].normalise(v)) for k, v in one.items()
+                              if k in self.fields and v is not None)
+                member["number"] = str(one.get("number")).strip()
+            else:
+                member = {"number": str(one).strip()}
+            out.append(member)
+        return out
+
+    def equal(self, desired, current):
+        desired, current = self.normalise(desired) or [], self.normalise(current) or []
+        if [m["number"] for m in desired] != [m["number"] for m in current]:
+            return False
+        for want, have in zip(desired, current):
+            for field, value in want.items():
+                if field != "number" and not self.fields[field].equal(value, have.get(field)):
+                    return False
+        return True
+
+
+CALLGROUP_STRATEGIES = ("ring_all", "hunt", "cyclic_hunt", "least_worked_hunt", "paging", "skill_hunt",
+                        "skill_cyclic_hunt", "skill_least_worked_hunt", "queue")
+NO_ANSWER_ACTIONS = ("forward", "voicemail", "repeat", "hangup")
+
+CALLGROUP = Resource("callgroup", key="number", title="call group", options=[
+    Option("number", digits=True),
+    # Every platform (each refuses, before any request, the values it lacks).
+    Option("name"),
+    Option("description"),
+    Option("enabled", "bool"),
+    Option("strategy", choices=CALLGROUP_STRATEGIES),
+    Option("ring_time", "int"),
+    Members("members", fields=[
+        Option("ring_type", choices=("if_no_response", "at_same_time")),  # sipXcom
+        Option("expiration", "int"),  # sipXcom: seconds this member rings
+        Option("enabled", "bool"),  # sipXcom: the ring is on
+        Option("skill_level", "int"),  # PortSIP: 1..100
+    ]),
+    Option("no_answer", "dict", options=[Option("action", choices=NO_ANSWER_ACTIONS),
+                                         Option("number", digits=True)]),
+    Option("api_fields", "dict"),
+    # sipXcom.
+    Option("did", digits=True),
+    Option("user_forward", "bool"),
+    Option("use_forward_timers", "bool"),
+    # PortSIP.
+    Option("skip_busy_members", "bool"),
+    # IPCortex. The positions of a queue's (ring type Q) subtype string, one option each.
+    Option("queue_strategy", choices=("ring_all", "ring_all_no_queue_if_first", "ring_all_avoid_queueing", "cyclic",
+                                      "cyclic_max_calls", "ordered")),
+    Option("queue_announce_position", "bool"),
+    Option("queue_autopause", "bool"),
+    Option("queue_exit", choices=("never", "no_agents", "no_agents_or_all_paused")),
+    Option("queue_ringing", "bool"),
+    Option("queue_announce_hold_time", "bool"),
+    Option("queue_dynamic_priority", choices=("off", "every_10s", "every_30s", "every_minute", "quick_to_slow")),
+    Option("queue_priority", "int"),
+    Option("queue_prompts", "list", elements="str", digits=True, compare="ordered"),
+    Option("queue_abandoned_email", "bool"),
+    Option("queue_max_waiting", digits=True),
+])
+GATEWAY_AUTH_MODES = ("IP_AUTH", "REGISTER_AUTH", "ACCEPT_REGISTER", "TEAMS", "WHATS_APP")
+# PortSIP trunk switches, by their API names (boolean fields of POST /providers).
+GATEWAY_SWITCHES = ("registration", "keep_alive", "inlan", "single_via_header", "rewrite_via_ip", "verify_port",
+                    "adjust_sdp_direction", "remove_srtp_info", "stir_shaken_signature_required")
+GATEWAY = Resource("gateway", key="name", options=[
+    Option("name"),
+    # Both platforms.
+    Option("enabled", "bool"),
+    Option("address", compare="nocase"),  # a host name or an IP address
+    Option("port", "int"),
+    Option("transport", compare="nocase"),  # sipXcom writes udp, PortSIP UDP
+    Option("outbound_address", compare="nocase"),
+    Option("outbound_port", "int"),
+    # The trunk's own SIP account (not the connection's username and password).
+    Option("sip_username"),
+    Option("auth_id"),
+    Option("sip_password", secret=True),
+    # sipXcom.
+    Option("model"),
+    Option("description"),
+    Option("device_version"),
+    Option("prefix", digits=True),
+    Option("shared", "bool"),
+    Option("internal_bridge", "bool"),
+    Option("branch"),
+    Option("caller_id"),
+    Option("caller_id_name"),
+    Option("caller_id_block", "bool"),
+    Option("caller_id_ignore_user", "bool"),
+    Option("caller_id_from_extension", "bool"),
+    Option("caller_id_prefix", digits=True),
+    Option("caller_id_keep_digits", "int"),
+    Option("caller_id_url_parameters"),
+    Option("settings", "dict"),
+    Option("ports", "list", elements="dict", compare="subset", options=[Option("settings", "dict")]),
+    # PortSIP.
+    Option("brand"),
+    Option("auth_mode", choices=GATEWAY_AUTH_MODES),
+    Option("register_interval", "int"),
+    Option("keep_alive_interval", "int"),
+    Option("concurrency", "int"),
+    Option("additional_ips"),
+    Option("did_numbers"),
+    Option("inbound_parameters", "dict"),
+    Option("outbound_parameters", "dict"),
+    Option("assignees", "list", elements="dict", compare="subset", options=[
+        Option("tenant"), Option("did_numbers"), Option("concurrency", "int")]),
+] + [Option(name, "bool") for name in GATEWAY_SWITCHES])
 ERL = Resource("erl", key="elin", title="ERL", options=[
     Option("elin", digits=True),
     Option("location"),

@@ -7,11 +7,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex.callgroups import IpcortexCallgroups
 from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex.companies import IpcortexCompanies
 from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex.driver import IpcortexDriver
 from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex.extensions import IpcortexExtensions
 from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex.phones import IpcortexPhones
 
-IpcortexDriver.KINDS = {"extension": IpcortexExtensions, "tenant": IpcortexCompanies, "phone": IpcortexPhones}
+IpcortexDriver.KINDS = {"extension": IpcortexExtensions, "tenant": IpcortexCompanies, "phone": IpcortexPhones,
+                        "callgroup": IpcortexCallgroups}
 
 __all__ = ["IpcortexDriver"]

@@ -135,6 +135,28 @@ class IpcortexDriver(Driver):
                               hint)
         return answer
 
+    # -- what several kinds share ---------------------------------------------------------
+    def read_owners(self, company):
+        """Extension number -> owner contact id (None without owner), for every extension of the company.
+
+        read is the one extension call that returns owner (readfull refuses it: seed 002)."""
+        answer = self.post("/dialplan/read/extension", {"type": "extension", "auth": self.auth,
+                                                        "scope": {"company": company},
+                                                        "columns": ["virt_exten", "owner"]},
+                           idempotent=True, company=company, what="read the owners of the extensions")
+        return dict((str(row["virt_exten"]), row.get("owner")) for row in answer.get("values") or [])
+
+    def read_links(self, contact):
+        """One user's links (readlink, ipcortex.md 4.2): {"phones": {phoneid: how}, "extensions": {key: order}}."""
+        answer = self.post("/dialplan/readlink/user", {"type": "user", "auth": self.auth,
+                                                       "scope": {"contact_id": contact}},
+                           idempotent=True, company=None, what="read the links of user %s" % contact)
+        out = {"phones": {}, "extensions": {}}
+        for entry in answer.get("values") or []:
+            out["phones"].update(entry.get("phones") or {})
+            out["extensions"].update(entry.get("extensions") or {})
+        return out
+
 
 def companies_of(user):
     """Company ids from the user object of an auth answer (None when it has none)."""

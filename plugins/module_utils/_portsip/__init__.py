@@ -9,9 +9,13 @@ __metaclass__ = type
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.driver import PortsipDriver
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.phones import PortsipPhones
+from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.providers import PortsipProviders
+from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.ringgroups import PortsipRingGroups
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.tenants import PortsipTenants
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.users import PortsipUsers, pin_problem
 
-PortsipDriver.KINDS = {"extension": PortsipUsers, "tenant": PortsipTenants, "phone": PortsipPhones}
+PortsipDriver.KINDS = {"extension": PortsipUsers, "tenant": PortsipTenants, "phone": PortsipPhones,
+                       "gateway": PortsipProviders,
+                       "callgroup": PortsipRingGroups}
 
 __all__ = ["PortsipDriver", "pin_problem"]

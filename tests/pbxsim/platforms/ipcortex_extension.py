@@ -405,6 +405,8 @@ def delete(req):
     req.caller.require_sysadmin()
     row = _one(req)
     key = link_key(row)
+    # The users' links to a deleted extension go with it (a ring group's members are its links): no
+    # document says so, but a link to a missing extension could neither be read nor removed. [infer]
     for user in req.store.all(USERS):
         if key in user.get("extensions", {}):
             changed = dict(user, extensions={k: v for k, v in user["extensions"].items() if k != key})

@@ -219,6 +219,7 @@ def link(req):
             if extensions.pop(key, None) is not None:
                 changes += 1
             continue
+        # LINKS says only "order (int)": 0 is taken, a negative order or a non-number is refused. [infer]
         order = as_int(order)
         if order is None or order < 0:
             raise invalid("extensions")
@@ -244,6 +245,8 @@ def readlink(req):
     else:
         users = req.store.all(USERS)
     if scope.get("company") is not None:
+        # LINKS documents contact_id and uname only; a company filter (and no scope: every user) is a
+        # convenience of the simulator's own tests, which pbxops.pbx never relies on. [infer]
         wanted = set(str_list(scope["company"], "company"))
         users = [u for u in users if u["company"] in wanted]
     rows = [_visible_links(req, u) for u in users if req.caller.administers(u["company"])]

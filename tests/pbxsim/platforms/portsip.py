@@ -33,7 +33,7 @@ from fastapi.responses import JSONResponse, Response
 from ..core import mark
 from . import portsip_schema as schema
 from .portsip_query import QueryError, page
-from .portsip_state import (MODELS, PROVIDERS, TEMPLATES, TENANTS, PortsipError, State, forbidden,
+from .portsip_state import (MODELS, PROVIDER_NAMES, PROVIDERS, TEMPLATES, TENANTS, PortsipError, State, forbidden,
                             invalid, normalise_mac, not_found, now_rfc3339, public, unauthorized)
 
 # Response fields in the spec's order (GET list items / GET detail).
@@ -512,6 +512,24 @@ def router(sim):
         state.destroy_provider(id)
         return ok(status=204)
 
+    @route("GET", "/providers/{id}/assignees", SYSTEM)
+    def list_provider_assignees(call, id):
+        return ok({"items": state.provider_assignees(id)})
+
+    @route("POST", "/providers/{id}/assignees/{tenant_id}", SYSTEM)
+    def assign_provider(call, id, tenant_id):
+        state.assign_provider(id, tenant_id, call.body())
+        return ok(status=204)
+
+    @route("GET", "/providers/{id}/assignees/{tenant_id}", SYSTEM)
+    def check_provider_assignee(call, id, tenant_id):
+        return ok(state.provider_assignee(id, tenant_id))
+
+    @route("POST", "/providers/{id}/assignees/{tenant_id}/destroy", SYSTEM)
+    def destroy_provider_assignee(call, id, tenant_id):
+        state.unassign_provider(id, tenant_id)
+        return ok(status=204)
+
     # -- call control --------------------------------------------------------
     @route("GET", "/sessions/directly", PUBLIC, kind="login")
     def session_directly(call):
@@ -527,6 +545,15 @@ def router(sim):
     async def expire_tokens(token: str = None):
         """Make access tokens (all, or one) expire now; refresh tokens stay valid."""
         return {"expired": state.expire_tokens(token)}
+
+    @r.get("/_sim/portsip/providers/{name}/credentials", include_in_schema=False)
+    async def provider_credentials(name: str):
+        """What a trunk holds for its SIP account, password included (GET /providers/{id} never returns it)."""
+        ref = sim.store.get(PROVIDER_NAMES, name.lower())
+        if ref is None:
+            return JSONResponse({"error": "no such trunk"}, status_code=404)
+        doc = sim.store.get(PROVIDERS, ref["id"])
+        return {"username": doc.get("username"), "auth_id": doc.get("auth_id"), "password": doc.get("_password")}
 
     @r.get("/_sim/portsip/phones/{mac}", include_in_schema=False)
     async def phone_events(mac: str):

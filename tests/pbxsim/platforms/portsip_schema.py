@@ -284,6 +284,8 @@ PROVIDER_CREATE = Obj({
 }, required=("name", "transport", "hostname", "port", "outbound_server", "outbound_server_port", "concurrency"))
 PROVIDER_CREATE_ONLY = ("brand", "auth_mode")
 PROVIDER_UPDATE = pick(PROVIDER_CREATE, set(PROVIDER_CREATE["properties"]) - set(PROVIDER_CREATE_ONLY))
+# POST /providers/{id}/assignees/{tenant_id} (assignProvider).
+PROVIDER_ASSIGN = Obj({"did_numbers": Str(), "concurrency": Int(0, fmt="int32")})
 
 # What the conformance test compares with the spec, key by key: (method, spec path) -> table.
 REQUEST_BODIES = {

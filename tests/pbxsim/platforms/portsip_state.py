@@ -899,6 +899,8 @@ class State:
             if number is None:
                 raise invalid("items[].extension_number is required")
             ref = self.number_owner(tenant_id, number)
+            # The spec and the docs are silent on an agent that is no user, or listed twice: refused with
+            # 400 VALIDATE_FAILED, the whole list unchanged (inferred).
             if ref is None or ref["type"] != "EXTENSION":
                 raise invalid("Extension %s not found" % number,
                               detail=[{"field": "items.extension_number", "message": "not a user's extension"}])
@@ -955,6 +957,43 @@ class State:
             doc.get("auth_mode") == "REGISTER_AUTH" and doc.get("registration") and not
             (doc.get("username") or doc.get("auth_id")))
         return {"status": "OFFLINE" if offline else "ONLINE"}
+
+    # Assignees (the tenants a trunk is shared with): the spec gives the paths and the fields
+    # {tenant_id, did_numbers, concurrency} but no error texts or merge rules; those below are inferred.
+    def provider_assignees(self, provider_id):
+        doc = self.provider(provider_id)
+        # (inferred) a tenant that is gone no longer holds the trunk
+        return [dict(a, tenant_id=t) for t, a in (doc.get("_assignees") or {}).items()
+                if self.store.get(TENANTS, t) is not None]
+
+    def provider_assignee(self, provider_id, tenant_id):
+        for item in self.provider_assignees(provider_id):
+            if item["tenant_id"] == tenant_id:
+                return {"did_numbers": item["did_numbers"], "concurrency": item["concurrency"]}
+        raise not_found("The provider is not assigned to this tenant")
+
+    def assign_provider(self, provider_id, tenant_id, body):
+        doc = dict(self.provider(provider_id))
+        check(schema.PROVIDER_ASSIGN, body)
+        self.tenant(tenant_id)
+        assignees = dict((t, a) for t, a in (doc.get("_assignees") or {}).items()
+                         if self.store.get(TENANTS, t) is not None)
+        # (inferred) assigning again updates the fields the body gives and keeps the others
+        entry = dict(assignees.get(tenant_id) or {"did_numbers": None, "concurrency": None})
+        entry.update((k, v) for k, v in body.items() if k in schema.PROVIDER_ASSIGN["properties"])
+        assignees[tenant_id] = entry
+        doc.update(_assignees=assignees, shared=True)
+        self.store.put(PROVIDERS, provider_id, doc)
+
+    def unassign_provider(self, provider_id, tenant_id):
+        doc = dict(self.provider(provider_id))
+        assignees = dict(doc.get("_assignees") or {})
+        if tenant_id not in assignees:
+            raise not_found("The provider is not assigned to this tenant")
+        del assignees[tenant_id]
+        # (inferred) the listing's shared: the trunk has at least one assignee
+        doc.update(_assignees=assignees, shared=bool(assignees))
+        self.store.put(PROVIDERS, provider_id, doc)
 
 
 def _token():

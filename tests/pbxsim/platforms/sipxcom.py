@@ -442,19 +442,34 @@ def _load_phones(sim, items):
 
 
 def _load_gateways(sim, items):
-    """Items are /api/gateways bodies (model as {"modelId": ...})."""
+    """Items are /api/gateways bodies (model as {"modelId": ...}), plus optional "settings" (path -> value)
+    and "ports" (a number of FXO ports, each optionally with settings: a list of settings dicts)."""
+    from .sipxcom_state import GATEWAYS, PORTS
+
     st = state(sim)
     for item in items:
+        item = dict(item)
+        settings, ports = item.pop("settings", None) or {}, item.pop("ports", None) or []
         bean = api.w.GATEWAY.blank()
         bean.update(item)
         model_id = (bean.get("model") or {}).get("modelId")
         if model_id not in GATEWAY_MODELS:
             raise ValueError("unknown gateway model %r" % model_id)
+        if isinstance(ports, int):
+            ports = [{}] * ports
+        limit = GATEWAY_MODELS[model_id].get("maxPorts", 0)
+        if len(ports) > limit:
+            raise ValueError("model %s takes at most %d ports" % (model_id, limit))
         try:
-            doc = {"id": None, "modelId": model_id, "ports": [], "rules": [], "settings": {}}
-            st.save_gateway(devices._gateway_doc(st, doc, bean))
+            doc = {"id": None, "modelId": model_id, "ports": [], "rules": [], "settings": dict(settings)}
+            doc = st.save_gateway(devices._gateway_doc(st, doc, bean))
         except ApiError as exc:
             raise ValueError(exc.body)
+        for port_settings in ports:
+            pid = sim.store.next_id("sipxcom.port")
+            sim.store.put(PORTS, pid, {"id": pid, "gateway": doc["id"], "settings": dict(port_settings)})
+            doc = dict(doc, ports=doc["ports"] + [pid])
+            sim.store.put(GATEWAYS, doc["id"], doc)
     return len(items)
 
 

@@ -4,7 +4,7 @@ Handlers follow the conventions of sipxcom_api."""
 
 from . import sipxcom_wire as w
 from .sipxcom_api import (NO_PHONE_MODEL, SettingsHandlers, _phone_model, _settings_routes, _send_profile_routes,
-                          _store_settings, bean_response, empty, id_response, no_such_model, not_found, page)
+                          _store_settings, bean_response, empty, id_response, not_found, page)
 from .sipxcom_state import (CATALOGUE, DEVICE_VERSIONS, GATEWAY_MODELS, GATEWAYS, LINES, NPE, PGROUPS,
                             PHONE_MODELS, PHONES, PORTS, RULES, SETTING_MODELS, USERS, CALLGROUPS, as_int_key,
                             fail, gateway_setting_model, model_bean, no_row)
@@ -277,7 +277,9 @@ def gateway_create(req):
         raise not_found(NO_PHONE_MODEL)
     model_id = bean["model"]["modelId"]
     if model_id not in GATEWAY_MODELS:
-        raise no_such_model(model_id)
+        # Reference sipxcom.md §4: an unknown or missing model.modelId gives 404 "No such phone model defined"
+        # (GatewayApiImpl looks the model up itself; the 500 IllegalArgumentException is the phones' answer).
+        raise not_found(NO_PHONE_MODEL)
     doc = {"id": None, "modelId": model_id, "ports": [], "rules": [], "settings": {}}
     doc = req.st.save_gateway(_gateway_doc(req.st, doc, bean))
     return id_response(req, doc["id"])
@@ -406,6 +408,8 @@ def _callgroup_doc(st, doc, bean):
     for r in bean["ringBeans"] or []:
         user = st.user_by_name.get((r or {}).get("userName"))
         if user is None:
+            # sipxcom.md §10: swallowed, the group saved anyway; that only this ring goes (not the rest of
+            # the loop, and no ring without a user) is inferred.
             continue
         rings.append({"user": user, "type": r["typeStr"] if r["typeStr"] in RING_TYPES else RING_TYPES[0],
                       "enabled": r["enabled"], "expiration": r["expiration"]})
