@@ -275,6 +275,8 @@ PHONE = Resource(
 
 # The other kinds: their natural keys are settled here so that every driver,
 # the engine and pbx_info agree on them; their options arrive with their modules.
+
+
 class Members(Option):
     """An ordered list of members: each an extension number ("101"), or a dict with the number and
     per-member options ({"number": "101", "skill_level": 3}). Order counts (it is the hunt order);
@@ -331,7 +333,7 @@ class Members(Option):
                                                  .get(option.type, "text"), value)
         if option.choices and value not in option.choices:
             return "%s.%s must be one of %s, got %r" % (where, field, ", ".join(str(c) for c in option.choices),
-                                                       value)
+                                                        value)
         return None
 
     def normalise(self, value):

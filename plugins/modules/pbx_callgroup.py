@@ -63,7 +63,7 @@ options:
         and V(skill_least_worked_hunt) are PortSIP's, V(queue) is IPCortex's. A strategy the platform lacks fails
         before any request.
       - "sipXcom: V(ring_all) or V(hunt), the ring type of every member after the first (C(At the same time) or
-        C(If no response)); not together with O(members[].ring_type). A group of fewer than two members rings all
+        C(If no response)); not together with C(ring_type) of O(members). A group of fewer than two members rings all
         and hunts alike, so either value matches it."
       - "IPCortex: V(hunt) (ring type H) or V(queue) (ring type Q, with the C(queue_*) options); required to create.
         IPCortex rings every member at once in a ring-all extension, which is an extension, not a group: use a
@@ -71,14 +71,14 @@ options:
       - "PortSIP: C(ring_strategy): V(ring_all) C(RING_SIMULTANEOUSLY), V(hunt) C(PRIORITIZED_HUNT),
         V(cyclic_hunt) C(CYCLIC_HUNT), V(least_worked_hunt) C(LEAST_WORKED_HUNT), V(paging) C(PAGING_INTERCOM),
         V(skill_hunt), V(skill_cyclic_hunt), V(skill_least_worked_hunt) the C(SKILL_BASED_ROUTING_*) ones
-        (they use O(members[].skill_level))."
+        (they use C(skill_level) of O(members))."
     type: str
     choices: [ring_all, hunt, cyclic_hunt, least_worked_hunt, paging, skill_hunt, skill_cyclic_hunt,
               skill_least_worked_hunt, queue]
   ring_time: &ring_time
     description:
       - Seconds each member rings.
-      - "sipXcom: the expiration of every member's ring; not together with O(members[].expiration). New rings
+      - "sipXcom: the expiration of every member's ring; not together with C(expiration) of O(members). New rings
         ring 30 seconds unless set. IPCortex: C(ring_time), 0 to 999 (for a queue its timeout); unset, the
         system's default. PortSIP: C(ring_time), default 20."
     type: int

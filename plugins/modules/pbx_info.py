@@ -145,6 +145,33 @@ phones:
   elements: dict
   sample: [{"mac": "0004f2aabbcc", "model": "yealinkPhoneSIPT46S", "description": "Reception",
             "device_version": "yealink8X", "groups": ["hq"], "extensions": ["201", "202"]}]
+callgroups:
+  description:
+    - The call groups of the tenant in the shape of the O(pbxops.pbx.pbx_callgroup#module:callgroups) option.
+    - "sipXcom: number, name, description, did, enabled, user_forward, use_forward_timers, no_answer and members
+      (each with expiration, enabled and, after the first, ring_type), plus strategy and ring_time when every member
+      shares them (then left out of the members). IPCortex: number, name, strategy (hunt or queue), ring_time (when
+      set), members in link order, no_answer, and for a queue every queue_* option. PortSIP: number, name, strategy,
+      ring_time, skip_busy_members, no_answer and members (an extension number, or {number, skill_level} when the
+      level is not 1), one request per group for its members."
+  returned: when gathered, on platforms where pbx_callgroup manages call groups
+  type: list
+  elements: dict
+  sample: [{"number": "500", "name": "sales", "strategy": "hunt", "ring_time": 20, "members": ["201", "202"],
+            "no_answer": {"action": "forward", "number": "200"}}]
+gateways:
+  description:
+    - The gateways (sipXcom gateways, PortSIP trunks) in the shape of the O(pbxops.pbx.pbx_gateway#module:gateways)
+      option; never the trunk's sip_password.
+    - "sipXcom: the tenant's branch (every gateway without tenant): name, model, description, enabled, address, port,
+      transport, outbound_address, outbound_port, prefix, shared, internal_bridge, branch, device_version and the
+      caller_id options (settings, the ITSP account and ports cost requests per gateway and are left out).
+      PortSIP: every trunk of the PBX as name, enabled, brand, address, port, did_numbers."
+  returned: when gathered, on platforms where pbx_gateway manages gateways
+  type: list
+  elements: dict
+  sample: [{"name": "carrier", "model": "sipTrunkStandard", "address": "sip.carrier.example", "port": 5060,
+            "transport": "udp", "enabled": true, "shared": false}]
 erls:
   description:
     - The E911 emergency locations (ERLs) in the shape of the O(pbxops.pbx.pbx_erl#module:erls) option.

@@ -219,8 +219,8 @@ def test_groups_made_on_the_pabx_are_read_as_they_are(target):
         rb.link(target.sim, rb.contact_of(target.sim, TENANT, number), {"800_%s" % TENANT: order})
     # A linked user who owns no extension is not a member the module can name: left alone.
     target.sim.fixtures("ipcortex", "users", [{"uname": "temp", "company": TENANT}])
-    temp = [u for u in rb.call(target.sim, "read", {"scope": {"uname": "temp"}}, type_="user", section="ops")
-            ["values"]][0]["contact_id"]
+    temp = rb.call(target.sim, "read", {"scope": {"uname": "temp"}}, type_="user", section="ops")["values"][0][
+        "contact_id"]
     rb.link(target.sim, temp, {"800_%s" % TENANT: 5})
     target.sim.reset_stats()
     desired = dict(number="800", name="Desk", strategy="queue", ring_time=60, members=["102", "103", "101"],

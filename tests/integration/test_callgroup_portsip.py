@@ -104,7 +104,7 @@ def test_create_rerun_change_and_delete(pbx):
     # The listing, and the agents of the one named group (the listing has none).
     assert reads(pbx) == {"GET /api/ring_groups": 1, "GET /api/ring_groups/{id}/agents": 1}
 
-    change = [task("cg", **dict(GROUP, ring_time=40))]
+    change = [task("cg", **{**GROUP, "ring_time": 40})]
     pbx.sim.reset_stats()
     predicted = ok(play(pbx, change, check=True, diff=True), "cg")
     assert pbx.writes() == 0

@@ -117,7 +117,7 @@ def test_create_rerun_change_and_delete(pbx):
     assert rerun["changed"] is False and pbx.writes() == 0, writes(pbx)
     assert rerun["summary"]["unchanged"] == 1
 
-    change = [task("cg", **dict(GROUP, description="Sales and renewals"))]
+    change = [task("cg", **{**GROUP, "description": "Sales and renewals"})]
     pbx.sim.reset_stats()
     predicted = ok(play(pbx, change, check=True, diff=True), "cg")
     assert pbx.writes() == 0
@@ -185,7 +185,7 @@ def test_strategy_of_a_group_of_one_matches_either_value(pbx):
     ok(play(pbx, [task("cg", **args)]), "cg")
     pbx.sim.reset_stats()
     for strategy in ("ring_all", "hunt"):
-        rerun = ok(play(pbx, [task("cg", **dict(args, strategy=strategy))]), "cg")
+        rerun = ok(play(pbx, [task("cg", **{**args, "strategy": strategy})]), "cg")
         assert rerun["changed"] is False and pbx.writes() == 0, strategy
     empty = dict(number="501", name="empty", strategy="hunt", ring_time=15, members=[])
     ok(play(pbx, [task("cg", **empty)]), "cg")
@@ -343,8 +343,6 @@ def test_bad_input_fails_before_any_request(pbx):
     failed(r, "unquoted", "members[0] arrived as the int 101", "quote")
     failed(r, "list without key", "callgroups[0]: option number is required")
     assert pbx.routes() == {}, "no request at all: %r" % pbx.routes()
-
-
 
 
 def test_a_number_that_is_a_user_fails_before_any_write(pbx):

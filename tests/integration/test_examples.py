@@ -12,7 +12,7 @@ import yaml
 from playbook import REPO, run_playbook_text
 
 # Tenants first: the extension examples work inside them, and the phone examples ring their extensions.
-ORDER = ("pbx_tenant", "pbx_extension", "pbx_phone", "pbx_erl", "pbx_info")
+ORDER = ("pbx_tenant", "pbx_extension", "pbx_phone", "pbx_callgroup", "pbx_gateway", "pbx_erl", "pbx_info")
 # The examples that rotate passwords on purpose change something on every run.
 ROTATING = {"pbx_extension": 1, "pbx_phone": 1}
 
@@ -78,6 +78,16 @@ def test_the_examples_run_under_check_and_for_real(simulator):
             simulator.fixtures("ipcortex", "users", [{"uname": "reception", "company": "acme",
                                                       "owned_extension": "342"}])
             simulator.fixtures("ipcortex", "inactive_phones", [{"mac": "0004f2c0ffee", "phone_type": "snom320"}])
+        if module == "pbx_callgroup":
+            # IPCortex members ring through the users who own them (342 is owned since pbx_phone's fixture).
+            simulator.fixtures("ipcortex", "extensions", [{"virt_exten": n, "company": "acme"} for n in ("344", "345")])
+            simulator.fixtures("ipcortex", "users", [{"uname": "sales" + n, "company": "acme", "owned_extension": n}
+                                                     for n in ("344", "345")])
+        if module == "pbx_gateway":
+            # A port of an existing AudioCodes gateway shows sipXcom's port settings for the new gateway's ports.
+            simulator.fixtures("sipxcom", "gateways", [{"name": "fxo-warehouse",
+                                                        "model": {"modelId": "audiocodesMP1X4_4_FXO"},
+                                                        "address": "192.0.2.41", "ports": 1}])
         simulator.reset_stats()
         run_examples(simulator, module, check=True)
         assert simulator.stats()["writes"] == 0, "--check wrote"

@@ -230,7 +230,7 @@ def test_sip_password_never_shows_and_lands_in_its_field(pbx):
     assert rb.credentials(pbx.sim, "Carrier")["password"] == SECRET
     pbx.sim.reset_stats()
     assert ok(play(pbx, [task("gw", **args)]), "gw")["changed"] is False and pbx.writes() == 0
-    rotated = play(pbx, [task("gw", **dict(args, sip_password="Trunk-Pa55-0003", update_password="always"))],
+    rotated = play(pbx, [task("gw", **{**args, "sip_password": "Trunk-Pa55-0003", "update_password": "always"})],
                    diff=True, verbosity=3)
     assert ok(rotated, "gw")["changed"] is True
     assert writes(pbx) == {"POST %s/{id}" % P: 1}

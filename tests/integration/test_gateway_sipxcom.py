@@ -170,7 +170,7 @@ def test_one_field_change_keeps_every_unmentioned_field(pbx):
     assert after["enabled"] is False
     assert dict(after["_raw"], enabled=True) == before["_raw"], "every other field of the gateway is kept"
     assert (after["settings"], after["ports"], after["_ports"]) == (before["settings"], before["ports"],
-                                                                   before["_ports"])
+                                                                    before["_ports"])
     assert predicted["gateway"] == dict((k, v) for k, v in rb.gateway(pbx.sim, "pstn").items()
                                         if not k.startswith("_")), "check mode predicted what sipXcom holds"
 

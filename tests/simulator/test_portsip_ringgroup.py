@@ -21,7 +21,7 @@ def acme(sim):
 
 def test_listing_partial_update_and_destroy(acme):
     group_id = acme.create("/ring_groups", {"name": "Sales", "extension_number": "600", "ring_time": 25,
-                                             "no_answer_forward_rule": {"action": "HANGUP", "number": ""}}, status=200)
+                                            "no_answer_forward_rule": {"action": "HANGUP", "number": ""}}, status=200)
     page = acme.get("/ring_groups", params={"top": 100, "skip": 0}).json()
     assert page["count"] == 1
     item = page["items"][0]
@@ -41,7 +41,7 @@ def test_agents_are_replaced_whole_in_order_and_unknown_ones_refused(acme):
     group_id = acme.create("/ring_groups", {"name": "Sales", "extension_number": "600"}, status=200)
     agents = "/ring_groups/%s/agents" % group_id
     assert acme.post(agents, {"items": [{"extension_number": "103"}, {"extension_number": "101",
-                                                                        "skill_level": 4}]}).status_code == 200
+                                                                      "skill_level": 4}]}).status_code == 200
     assert [(a["extension_number"], a["skill_level"]) for a in acme.get(agents).json()["items"]] == [
         ("103", 1), ("101", 4)]
     for bad in ([{"extension_number": "999"}], [{"extension_number": "600"}],

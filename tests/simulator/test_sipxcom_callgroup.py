@@ -14,7 +14,7 @@ BEAN = {"name": "sales", "extension": "500", "did": None, "description": "Sales"
 @pytest.fixture
 def api(sim):
     sim.fixtures("sipxcom", "users", [{"userName": n} for n in ("101", "102")] + [{"userName": "103",
-                                                                                    "aliases": ["ann"]}])
+                                                                                   "aliases": ["ann"]}])
     return SipxcomApi(sim)
 
 
@@ -47,7 +47,7 @@ def test_rings_of_unknown_users_are_dropped_and_aliases_do_not_match(api):
 
 def test_ring_bean_defaults_and_the_first_ring_type(api):
     api.create("/api/callgroups", dict(BEAN, ringBeans=[{"userName": "101"}, {"userName": "102"},
-                                                         ring("103", "At the same time", expiration=7)]))
+                                                        ring("103", "At the same time", expiration=7)]))
     rings = get(api, "500").json()["ringBeans"]
     # RingBean's boolean and int are primitives: a ring sent without them is disabled and rings 0 s.
     assert rings[0] == {"userName": "101", "typeStr": None, "enabled": False, "expiration": 0}
@@ -58,7 +58,7 @@ def test_ring_bean_defaults_and_the_first_ring_type(api):
 def test_put_copies_the_whole_bean_and_rebuilds_the_rings(api):
     api.create("/api/callgroups", dict(BEAN, did="4155550500", ringBeans=[ring("101"), ring("102")]))
     r = uncrashed(api("PUT", "/api/callgroups/500", json={"extension": "500", "name": "sales",
-                                                            "ringBeans": [ring("102")]}, headers=JSON))
+                                                          "ringBeans": [ring("102")]}, headers=JSON))
     assert r.status_code == 200 and r.text.strip().isdigit()
     group = get(api, "500").json()
     assert group["did"] is None and group["description"] is None, "BeanUtils copies nulls"

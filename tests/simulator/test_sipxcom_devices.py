@@ -180,7 +180,7 @@ def test_gateway_errors_and_lookups(api):
     assert api("POST", "/api/gateways", json=gateway(name="x", model=None), headers=JSON).text == \
         "No such phone model defined"
     assert api("POST", "/api/gateways", json=gateway(name="x", model={"modelId": "nope"}), headers=JSON) \
-        .status_code == 500
+        .status_code == 404
     assert api("POST", "/api/gateways", json=gateway(name="att", model={"modelId": "itspAtt"}),
                headers=JSON).status_code == 200  # ITSP templates are accepted though not listed
     assert api("GET", "/api/gateways/gw1").status_code == 500  # names are not keys

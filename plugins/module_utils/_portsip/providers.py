@@ -87,7 +87,7 @@ class PortsipProviders(Kind):
                 raise PbxError("%s: %s may have at most %d characters on PortSIP" % (where, option, limit))
         if "transport" in item and str(item["transport"]).strip().upper() not in TRANSPORTS:
             raise PbxError("%s: transport must be one of %s on PortSIP, got %r" % (where, ", ".join(TRANSPORTS),
-                                                                                  item["transport"]))
+                                                                                   item["transport"]))
         for option in ("port", "outbound_port"):
             if option in item and not 0 <= item[option] <= 65535:
                 raise PbxError("%s: %s must be 0 to 65535, got %d" % (where, option, item[option]))

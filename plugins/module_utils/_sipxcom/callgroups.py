@@ -361,4 +361,3 @@ class SipxcomCallgroups(Kind):
 
     def delete(self, tenant, current):
         self.call("DELETE", "/api/callgroups/%s" % quoted(current["number"]), headers=JSON)
-

@@ -123,7 +123,7 @@ ITSP_SETTINGS = dict((s["path"], s) for s in (
     _itsp("sip-session-timer-interval-seconds", "integer", "1800"),
     _itsp("sip-keepalive-method", "enum", "CR-LF", {"CR-LF": None, "NONE": None}),
     _itsp("rtp-keepalive-method", "enum", "NONE", {"REPLAY-LAST-SENT-PACKET": None, "USE-DUMMY-RTP-PAYLOAD": None,
-                                                  "USE-EMPTY-PACKET": None, "NONE": None}),
+                                                   "USE-EMPTY-PACKET": None, "NONE": None}),
     _itsp("route-by-to-header", "boolean", "false"), _itsp("always-relay-media", "boolean", "true")))
 
 
@@ -193,7 +193,7 @@ class SipxcomGateways(Kind):
             raise PbxError("%s: model must not be empty" % where)
         if "transport" in item and str(item["transport"]).strip().lower() not in TRANSPORTS:
             raise PbxError("%s: transport must be one of %s on sipXcom, got %r" % (where, ", ".join(TRANSPORTS),
-                                                                                  item["transport"]))
+                                                                                   item["transport"]))
         for option in ("port", "outbound_port"):
             if option in item and not 0 <= item[option] <= 65535:
                 raise PbxError("%s: %s must be 0 to 65535, got %d" % (where, option, item[option]))
@@ -242,7 +242,7 @@ class SipxcomGateways(Kind):
                                "remove ports" % (where, model))
             if len(item["ports"]) > limit:
                 raise PbxError("%s: model %s takes at most %d ports, the task lists %d" % (where, model, limit,
-                                                                                          len(item["ports"])))
+                                                                                           len(item["ports"])))
 
     def whole_pbx(self, tenant):
         return tenant is None
