@@ -87,12 +87,17 @@ def calls(platform, created, existing, tenants=1):
     return [call for call in listed if call.count]
 
 
-def minimum(platform, created, existing, tenants=1):
-    """Totals of calls(): {"reads": r, "writes": w, "logins": l}."""
+def totals_of(listed):
+    """Totals of a list of Calls: {"reads": r, "writes": w, "logins": l}."""
     out = {READ: 0, WRITE: 0, LOGIN: 0}
-    for call in calls(platform, created, existing, tenants):
+    for call in listed:
         out[call.kind] += call.count
     return out
+
+
+def minimum(platform, created, existing, tenants=1):
+    """Totals of calls(): {"reads": r, "writes": w, "logins": l}."""
+    return totals_of(calls(platform, created, existing, tenants))
 
 
 def route_key(platform, method, label):
@@ -102,15 +107,20 @@ def route_key(platform, method, label):
     return "%s %s" % (method, label)
 
 
-def compare(platform, by_route, created, existing, tenants=1):
-    """Routes where the simulator's count differs from the documented minimum: [(route, used, minimum)]."""
+def differences(platform, by_route, listed):
+    """Routes where the simulator's count differs from a list of Calls: [(route, used, minimum)]."""
     used = {}
     for key, counts in by_route.items():
         method, label = key.split(" ", 1)
         used[route_key(platform, method, label)] = sum(v for k, v in counts.items() if k in (READ, WRITE, LOGIN))
-    wanted = {call.key: call.count for call in calls(platform, created, existing, tenants)}
+    wanted = {call.key: call.count for call in listed}
     return [(key, used.get(key, 0), wanted.get(key, 0)) for key in sorted(set(used) | set(wanted))
             if used.get(key, 0) != wanted.get(key, 0)]
+
+
+def compare(platform, by_route, created, existing, tenants=1):
+    """Routes where the simulator's count differs from the documented minimum: [(route, used, minimum)]."""
+    return differences(platform, by_route, calls(platform, created, existing, tenants))
 
 
 def converge(platform, url, tenant, items):

@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 import requests
 
 from playbook import CONNECTION
-from plain_clients import LOGIN, READ, WRITE, Call, _ok, route_key
+from plain_clients import READ, WRITE, Call, _ok, differences, totals_of
 
 
 def sample(platform, index, number):
@@ -63,21 +63,12 @@ def calls(platform, created, existing, tenants=1):
 
 def minimum(platform, created, existing, tenants=1):
     """Totals of calls(): {"reads": r, "writes": w, "logins": l}."""
-    out = {READ: 0, WRITE: 0, LOGIN: 0}
-    for call in calls(platform, created, existing, tenants):
-        out[call.kind] += call.count
-    return out
+    return totals_of(calls(platform, created, existing, tenants))
 
 
 def compare(platform, by_route, created, existing, tenants=1):
     """Routes where the simulator's count differs from the documented minimum: [(route, used, minimum)]."""
-    used = {}
-    for key, counts in by_route.items():
-        method, label = key.split(" ", 1)
-        used[route_key(platform, method, label)] = sum(v for k, v in counts.items() if k in (READ, WRITE, LOGIN))
-    wanted = {call.key: call.count for call in calls(platform, created, existing, tenants)}
-    return [(key, used.get(key, 0), wanted.get(key, 0)) for key in sorted(set(used) | set(wanted))
-            if used.get(key, 0) != wanted.get(key, 0)]
+    return differences(platform, by_route, calls(platform, created, existing, tenants))
 
 
 def converge(platform, url, tenant, items):

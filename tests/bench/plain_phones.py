@@ -18,8 +18,7 @@ import sys
 import requests
 
 from playbook import CONNECTION
-from plain_clients import LOGIN, PORTSIP_PAGE, READ, WRITE, Call, _ok, _portsip_all
-from plain_clients import route_key
+from plain_clients import LOGIN, PORTSIP_PAGE, READ, WRITE, Call, _ok, _portsip_all, differences, totals_of
 
 # The model every bench phone has: a one-port, one-line desk phone of each platform's catalogue.
 MODEL = {"sipxcom": "polycomVVX500", "ipcortex": "snom320", "portsip": "SIP-T46U"}
@@ -126,21 +125,12 @@ def calls(platform, created, existing, tenants=1):
 
 def minimum(platform, created, existing, tenants=1):
     """Totals of calls(): {"reads": r, "writes": w, "logins": l}."""
-    out = {READ: 0, WRITE: 0, LOGIN: 0}
-    for call in calls(platform, created, existing, tenants):
-        out[call.kind] += call.count
-    return out
+    return totals_of(calls(platform, created, existing, tenants))
 
 
 def compare(platform, by_route, created, existing, tenants=1):
     """Routes where the simulator's count differs from the documented minimum: [(route, used, minimum)]."""
-    used = {}
-    for key, counts in by_route.items():
-        method, label = key.split(" ", 1)
-        used[route_key(platform, method, label)] = sum(v for k, v in counts.items() if k in (READ, WRITE, LOGIN))
-    wanted = {call.key: call.count for call in calls(platform, created, existing, tenants)}
-    return [(key, used.get(key, 0), wanted.get(key, 0)) for key in sorted(set(used) | set(wanted))
-            if used.get(key, 0) != wanted.get(key, 0)]
+    return differences(platform, by_route, calls(platform, created, existing, tenants))
 
 
 def converge(platform, url, tenant, items):
