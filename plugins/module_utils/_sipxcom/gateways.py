@@ -59,7 +59,7 @@ seed 004 "Gateways"):
   outbound_port, prefix, shared, internal_bridge, branch, device_version and the caller ID options (settings,
   the account and ports are left out: they cost requests per gateway).
 Requests (documented minimum): reads are GET /api/gateways (one listing of every gateway, unpaged), plus
-GET /rest/branch once when tenant or branch is set, plus GET /api/gateways/models once when a gateway is
+GET /rest/branch once when branch is set, or tenant is set and no listed gateway is of that branch, plus GET /api/gateways/models once when a gateway is
 created or its device_version changes, plus GET /api/gateways/{id}/settings per named gateway whose settings or
 account the task sets (and once per model for a created non-SIP-trunk gateway with settings), plus the port
 reads above. Writes: a create is one POST, plus one PUT per setting (sip_username, auth_id and sip_password
@@ -254,10 +254,11 @@ class SipxcomGateways(Kind):
         if tenant is None:
             out = list(self._all.values())
         else:
-            if tenant not in self.driver.branches():
+            out = [g for g in self._all.values() if g["branch"] == tenant]
+            # A gateway listed in the branch proves it exists; only an empty branch costs the branch listing.
+            if not out and tenant not in self.driver.branches():
                 raise TenantMissing("sipXcom: branch %r does not exist; create it first with pbxops.pbx.pbx_tenant, "
                                     "or fix the tenant option" % tenant)
-            out = [g for g in self._all.values() if g["branch"] == tenant]
         self._listed = set(g["name"] for g in out)
         return out
 
