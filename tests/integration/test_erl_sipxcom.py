@@ -80,11 +80,12 @@ def held(target, elin):
 
 
 def assert_holds(target, predicted):
-    """sipXcom holds what the (check-mode) prediction said, option by option."""
+    """sipXcom holds what the (check-mode) prediction said, option by option, both ways: nothing predicted that
+    is not held, nothing held that was not predicted."""
     actual = held(target, predicted["elin"])
     assert actual is not None, "ERL %s is not on sipXcom" % predicted["elin"]
-    for key, want in predicted.items():
-        assert (want or None) == (actual.get(key) or None), (key, want, actual.get(key))
+    for key in set(predicted) | set(actual):
+        assert (predicted.get(key) or None) == (actual.get(key) or None), (key, predicted.get(key), actual.get(key))
     return actual
 
 
@@ -134,7 +135,7 @@ def test_create_rerun_change_and_delete(pbx):
     before, after = views(predicted)
     assert before["description"] == "Reception" and after["description"] == "Front desk"
     changed = ok(run(pbx, change, diff=True), "erl")
-    assert changed["diff"] == predicted["diff"]
+    assert changed["diff"] == predicted["diff"] and changed["erl"] == predicted["erl"]
     assert writes(pbx) == {"PUT %s/erl/elin/{elin}" % REST: 1}, "a one-field change is one PUT"
     actual = assert_holds(pbx, predicted["erl"])
     assert actual["location"] == FULL["location"] and actual["address_info"] == FULL["address_info"], \
@@ -169,7 +170,8 @@ def test_members_are_added_and_removed_as_sets(pbx):
     assert before["users"] == ["101", "102"] and after["users"] == ["102", "103"]
     pbx.sim.reset_stats()
     done = ok(run(pbx, play, diff=True), "erl")
-    assert done["diff"] == predicted["diff"]
+    assert done["diff"] == predicted["diff"] and done["erl"] == predicted["erl"]
+    assert_holds(pbx, predicted["erl"])
     # Only the additions and the removals: one write per member added or removed (phones added together).
     assert writes(pbx) == {"PUT %s/erl/user/{name}" % REST: 1, "DELETE %s/erl/user/{name}" % REST: 1,
                            "PUT %s/erl/phones" % REST: 1, "DELETE %s/phones/{phone}/settings/{path}" % API: 1,
