@@ -13,7 +13,7 @@ LOOP_N ?= 500
 export PYTHONPATH := $(CURDIR)/tests
 
 .PHONY: help venv simulator demo test test-unit test-sim test-integration sanity lint docs-check \
-        changelog-lint bench bench-phones bench-sim build clean
+        changelog-lint bench bench-phones bench-kinds bench-sim build clean
 
 help:
 	@echo "make demo        try the collection against the simulator (three platforms)"
@@ -21,6 +21,7 @@ help:
 	@echo "make simulator   run the PBX simulator in the foreground (PORT=8080 DB=state.sqlite TLS=1)"
 	@echo "make bench       converge N=$(N) extensions, then N phones, per platform; requests, time ratios, bulk vs loop"
 	@echo "make bench-phones  the phones part of make bench alone"
+	@echo "make bench-kinds   the call group, gateway and ERL part of make bench alone (KIND_N=200)"
 	@echo "make bench-sim   the simulator's own requests per second"
 
 venv: $(VENV)/.installed
@@ -70,10 +71,15 @@ changelog-lint: venv
 bench: venv
 	$(PY) tests/bench/bench_extensions.py --n $(N) --loop-n $(LOOP_N) --n10k $(or $(N10K),10000)
 	$(PY) tests/bench/bench_phones.py --n $(N) --loop-n $(or $(PHONE_LOOP_N),200)
+	$(PY) tests/bench/bench_kinds.py --n $(or $(KIND_N),200) --loop-n $(or $(KIND_LOOP_N),50)
 
 ## The phones part of make bench alone.
 bench-phones: venv
 	$(PY) tests/bench/bench_phones.py --n $(N) --loop-n $(or $(PHONE_LOOP_N),200)
+
+## The call group, gateway and ERL part of make bench alone.
+bench-kinds: venv
+	$(PY) tests/bench/bench_kinds.py --n $(or $(KIND_N),200) --loop-n $(or $(KIND_LOOP_N),50)
 
 bench-sim: venv
 	$(PY) tests/bench/sim_bench.py

@@ -196,6 +196,7 @@ class Bench:
             args = dict(TENANT_ARGS[platform])
             if platform == "portsip":
                 args["max_extensions"] = max(capacity, 1000)  # PortSIP's default is 1000
+                args["max_ring_groups"] = max(capacity, 20)  # and 20 ring groups
             made = run_play(self.sim.url, CONNECTION[platform], [{"name": "tenant", "pbxops.pbx.pbx_tenant": args}])
             if made.rc or not made["tenant"].get("changed"):
                 sys.exit("bench: pbx_tenant could not make the tenant:\n%r" % made)

@@ -19,16 +19,23 @@ import requests
 from playbook import CONNECTION
 from plain_clients import READ, WRITE, Call, _ok, differences, totals_of
 
+MODULE = "pbx_erl"
+OPTION = "erls"
+KEY = "elin"
+PLATFORMS = ("sipxcom",)
+FIRST_USER = 40000
 
-def sample(platform, index, number):
-    """ERL ``index`` of the bench: an ELIN of its own (a valid North American number), user ``number`` at it."""
-    return {"elin": "42355%05d" % index, "location": "Building 1, floor %d" % index, "users": [number]}
+
+def sample(platform, index):
+    """ERL ``index`` of the bench: an ELIN of its own (a valid North American number), one user of its own."""
+    return {"elin": "42355%05d" % index, "location": "Building 1, floor %d" % index,
+            "users": [str(FIRST_USER + index)]}
 
 
-def prepare(sim, platform, tenant, numbers):
-    """The users at the ERLs, put in place through the simulator's fixtures (not counted)."""
-    sim.fixtures("sipxcom", "users", [{"userName": n, "firstName": "User", "lastName": n, "branch": tenant,
-                                       "sipPassword": "Line-%s-s3cret" % n} for n in numbers])
+def prepare(sim, platform, tenant, n):
+    """The users at the first ``n`` ERLs, put in place through the simulator's fixtures (not counted)."""
+    sim.fixtures("sipxcom", "users", [{"userName": str(FIRST_USER + i), "firstName": "User", "lastName": str(i),
+                                       "branch": tenant, "sipPassword": "Line-%d-s3cret" % i} for i in range(n)])
 
 
 def calls(platform, created, existing, tenants=1):

@@ -18,10 +18,11 @@ import subprocess
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MARKDOWN = os.path.join(REPO, "docs", "benchmarks.md")
 JSON = os.path.join(REPO, "docs", "benchmarks.json")
-SECTIONS = ("bench", "bench-phones", "bench-sim", "profile")
+SECTIONS = ("bench", "bench-phones", "bench-kinds", "bench-sim", "profile")
 TITLE = """# Benchmarks
 
-Written by `make bench` (tests/bench/bench_extensions.py, then tests/bench/bench_phones.py), `make bench-sim`
+Written by `make bench` (tests/bench/bench_extensions.py, bench_phones.py, then bench_kinds.py),
+`make bench-sim`
 (tests/bench/sim_bench.py) and, for the profile, tests/bench/profile_rerun.py: do not edit by hand, run them again. Each section states when,
 on which commit and under which load it was measured; the raw figures are in docs/benchmarks.json. README.md
 quotes the tables between `<!-- bench:NAME -->` markers verbatim (tests/unit/test_readme_benchmarks.py).

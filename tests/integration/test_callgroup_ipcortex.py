@@ -71,6 +71,8 @@ def test_hunt_group_lifecycle(target):
     created = assert_ok(run(target, play, diff=True), "group")
     # create (type A) + one update (ring type and columns) + one link per member
     assert writes(target) == {"create/extension": 1, "update/extension": 1, "link/user": 3}, target.routes()
+    # the listing and the owners; a new group has no links, so no user's links are read
+    assert reads(target) == {"readfull/extension": 1, "read/extension": 1}, target.routes()
     assert created["summary"]["created"] == 1
     assert created["diff"] == predicted["diff"] and created["callgroup"] == predicted["callgroup"]
     held = rb.callgroup(target.sim, TENANT, "600")

@@ -50,8 +50,9 @@ seed 002):
   ring_time, subtype, no_vm_jump, voicemail_box) must be set with that option.
 - description, enabled: not available (an IPCortex extension has neither).
 Reads: one readfull of the company's extensions per run (the listing); when the task sets members (or for
-pbx_info): one read of the company's extensions (owners, ipcortex.md 3) and one readlink per extension
-owner of the company (4.2), once per run.
+pbx_info): one read of the company's extensions (owners, ipcortex.md 3), and when it compares the members of
+an existing group, one readlink per extension owner of the company (4.2), once per run (a group being
+created has no links: a run that only creates reads none).
 Writes: create = 1 create (virt_exten, company, voicemail; a bulk run creates its new groups with one create
 call per voicemail flag, virt_exten as an array) + 1 update (ring_type and the other columns) + 1 link per
 member; update = 1 update when a column changes + 1 link per user whose link changes; delete = 1 delete
@@ -513,7 +514,7 @@ class IpcortexCallgroups(Kind):
         values = self._values(item, set(item), row)
         self._dialplan("update", company, scope={"scoped_exten": number}, values=values)
         if item.get("members"):
-            self._write_members(tenant, number, item["members"])
+            self._write_members(tenant, number, item["members"], new=True)
 
     def update(self, tenant, current, changes, item):
         values = self._values(item, set(changes), current["_row"])
@@ -522,11 +523,12 @@ class IpcortexCallgroups(Kind):
         if "members" in changes:
             self._write_members(tenant, current["number"], item["members"])
 
-    def _write_members(self, tenant, number, members):
+    def _write_members(self, tenant, number, members, new=False):
         """One link call per user whose link to the group changes."""
         key = self._key(tenant, number)
         owners = self.owners(tenant)
-        links = self.links(tenant)
+        # A group just created has no links yet: a run that only creates reads no user's links.
+        links = {} if new and self._links is None else self.links(tenant)
         wanted = [owners[str(m["number"] if isinstance(m, dict) else m).strip()] for m in members]
         orders = link_orders([links.get(c, {}).get(key) for c in wanted])
         changes = {}

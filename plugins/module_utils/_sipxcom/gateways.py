@@ -58,15 +58,15 @@ seed 004 "Gateways"):
 - pbx_info: gateways as name, model, description, enabled, address, port, transport, outbound_address,
   outbound_port, prefix, shared, internal_bridge, branch, device_version and the caller ID options (settings,
   the account and ports are left out: they cost requests per gateway).
-Requests (documented minimum): reads are GET /api/gateways (one listing of every gateway, unpaged), plus
-GET /rest/branch once when branch is set, or tenant is set and no listed gateway is of that branch, plus GET /api/gateways/models once when a gateway is
-created or its device_version changes, plus GET /api/gateways/{id}/settings per named gateway whose settings or
-account the task sets (and once per model for a created non-SIP-trunk gateway with settings), plus the port
-reads above. Writes: a create is one POST, plus one PUT per setting (sip_username, auth_id and sip_password
-included), plus
-one POST per port and one PUT per port setting. An update is one PUT when any field of the gateway changes
-(however many), plus one PUT per changed setting, plus the port writes. A delete is one DELETE (its ports go
-with it). A rerun with nothing to change writes nothing.
+Requests (documented minimum): reads are GET /api/gateways (one listing of every gateway, unpaged),
+plus GET /rest/branch once when branch is set, or tenant is set and no listed gateway is of that branch,
+plus GET /api/gateways/models once when a gateway is created or its device_version changes, plus
+GET /api/gateways/{id}/settings per named gateway whose settings or account the task sets (and once per
+model for a created non-SIP-trunk gateway with settings), plus the port reads above. Writes: a create is
+one POST, plus one PUT per setting (sip_username, auth_id and sip_password included), plus one POST per
+port and one PUT per port setting. An update is one PUT when any field of the gateway changes (however
+many), plus one PUT per changed setting, plus the port writes. A delete is one DELETE (its ports go with
+it). A rerun with nothing to change writes nothing.
 """
 
 from __future__ import absolute_import, division, print_function
