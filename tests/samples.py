@@ -34,3 +34,16 @@ TENANT_ARGS = {
     "portsip": {"name": TENANT, "domain": TENANT + ".example.com", "timezone": "Europe/London", "currency": "GBP",
                 "region": "GBR"},
 }
+
+
+# What an IPCortex PABX holds before a tenant is onboarded on it, and the collection cannot create:
+# the company, and the users (from its directory) who own the extensions a call group rings (IPCortex
+# rings a member through the extension's owner). playbooks/tenants/acme-ipcortex.yml's call group
+# rings 101 to 103.
+IPCORTEX_OWNED = ("101", "102", "103")
+
+
+def seed_ipcortex(sim, tenant=TENANT, owned=IPCORTEX_OWNED):
+    sim.fixtures("ipcortex", "companies", [{"name": tenant}])
+    sim.fixtures("ipcortex", "extensions", [{"virt_exten": n, "company": tenant} for n in owned])
+    sim.fixtures("ipcortex", "users", [{"uname": "u" + n, "company": tenant, "owned_extension": n} for n in owned])

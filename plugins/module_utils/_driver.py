@@ -19,6 +19,15 @@ from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import RESOURCES
 
 
+class ReferenceMissing(PbxError):
+    """An object the task names (a call group's member, a phone's line, an ERL's user) does not exist.
+
+    In check mode an earlier task of the same play (the extensions of a tenant_onboarding run) may be
+    about to create it, which nothing here can see: the engine then warns and predicts the change as a
+    real run after that task would make it, instead of failing. A real run fails.
+    """
+
+
 class TenantMissing(PbxError):
     """The tenant the task names does not exist.
 
@@ -90,6 +99,13 @@ class Kind:
     kind = None
     #: option names this platform can manage for the kind (the key is implied)
     OPTIONS = frozenset()
+    #: options a create cannot do without (validate_create refuses it), for planning a create on an
+    #: empty PBX without reading it: a tenant migration lists what the target would refuse
+    REQUIRED_ON_CREATE = ()
+    #: options only some models take (option -> which), which a migration cannot carry blindly
+    MODEL_DEPENDENT = {}
+    #: call groups: the per-member options (of Members.fields) this platform takes
+    MEMBER_FIELDS = ()
 
     def __init__(self, driver):
         self.driver = driver

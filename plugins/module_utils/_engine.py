@@ -16,7 +16,7 @@ import json
 import time
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import AmbiguousWrite, PbxError
-from ansible_collections.pbxops.pbx.plugins.module_utils._driver import TenantMissing
+from ansible_collections.pbxops.pbx.plugins.module_utils._driver import ReferenceMissing, TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import MASK
 
 VERB = {"create": "create", "update": "update", "delete": "delete", "replace": "replace", "none": "check"}
@@ -101,6 +101,15 @@ class Engine:
                 self.handler.validate_delete(self.tenant, step.current)
         return steps
 
+    def _validate(self, check, *args):
+        try:
+            check(*args)
+        except ReferenceMissing as exc:
+            if not self.check_mode:
+                raise
+            self.warnings.append("%s; check mode predicts this change as if an earlier task of the play created "
+                                 "it (a real run fails unless one does)" % exc.msg)
+
     def _whole_pbx_refusal(self, extra):
         title = self.resource.title
         where = {}
@@ -118,7 +127,7 @@ class Engine:
         if item.get("state", "present") == "absent":
             return Step(key, "delete" if current is not None else "none", desired, current)
         if current is None:
-            self.handler.validate_create(desired, self.tenant)
+            self._validate(self.handler.validate_create, desired, self.tenant)
             return Step(key, "create", desired, None, dict(desired))
         wanted = set(desired) - self.resource.secrets
         current = self.handler.details(self.tenant, current, wanted)
@@ -134,10 +143,10 @@ class Engine:
             elif not option.equal(value, current.get(name)):
                 changes[name] = value
         if changes:
-            self.handler.validate_update(self.tenant, current, changes)
+            self._validate(self.handler.validate_update, self.tenant, current, changes)
             if self.handler.replaces(self.tenant, current, changes):
                 # Fields the API cannot change in place: the object is destroyed and created again.
-                self.handler.validate_create(desired, self.tenant)
+                self._validate(self.handler.validate_create, desired, self.tenant)
                 return Step(key, "replace", desired, current, dict(desired))
         return Step(key, "update" if changes else "none", desired, current, changes)
 

@@ -100,6 +100,7 @@ def _static_ip(row):
 
 class IpcortexPhones(Kind):
     kind = "phone"
+    REQUIRED_ON_CREATE = ("model",)
     OPTIONS = frozenset(("model", "description", "extensions", "static_ip", "ports") + PHONE_COLUMNS)
 
     def __init__(self, driver):

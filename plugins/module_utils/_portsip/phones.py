@@ -73,7 +73,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
-from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, TenantMissing
+from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, ReferenceMissing, TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.driver import quoted
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.phone_catalogue import (
     DECT_PROFILE, DEFAULT_INTERFACE, DEFAULT_TRANSFER, DEFAULT_TRANSPORT, IP_PROFILE, IP_PROFILE_FIELDS, Catalogue,
@@ -115,6 +115,8 @@ def plain(mac):
 
 class PortsipPhones(Kind):
     kind = "phone"
+    REQUIRED_ON_CREATE = ("model",)
+    MODEL_DEPENDENT = dict([(o, "IP phones") for o in IP_ONLY] + [(o, "DECT bases") for o in DECT_ONLY])
     OPTIONS = frozenset(["model", "template", "vendor", "description", "extensions", "web_password", "language",
                          "transfer", "timezone", "codecs", "interface", "transport", "region", "tone",
                          "handset_language", "user_password", "engineer_password", "api_fields"])
@@ -376,7 +378,7 @@ class PortsipPhones(Kind):
                 return None  # check mode in a tenant an earlier task would create: no user exists yet
             self._users = dict((u.get("extension_number"), u.get("id")) for u in self.driver.paged("/users"))
         if number not in self._users:
-            raise PbxError("%s: extension %s does not exist in this PortSIP tenant; create it first with "
+            raise ReferenceMissing("%s: extension %s does not exist in this PortSIP tenant; create it first with "
                            "pbxops.pbx.pbx_extension (a PortSIP phone belongs to a user)" % (where, number))
         return self._users[number]
 

@@ -73,6 +73,7 @@ LENGTHS = {"name": 64, "brand": 64, "auth_id": 64, "sip_username": 64}
 class PortsipProviders(Kind):
     kind = "gateway"
     OPTIONS = frozenset([option for option, _f in FIELDS] + ["sip_password", "assignees"])
+    REQUIRED_ON_CREATE = ("address", "concurrency")
 
     def __init__(self, driver):
         super(PortsipProviders, self).__init__(driver)
@@ -187,7 +188,7 @@ class PortsipProviders(Kind):
     # -- checks while planning (reads, no writes) ----------------------------------------
     def validate_create(self, item, tenant):
         where = "gateway %s" % item["name"]
-        missing = [option for option in ("address", "concurrency") if item.get(option) in (None, "")]
+        missing = [option for option in self.REQUIRED_ON_CREATE if item.get(option) in (None, "")]
         if missing:
             raise PbxError("%s: PortSIP needs %s to create a trunk (address: the provider's host name or IP; "
                            "concurrency: the trunk's maximum of concurrent calls); add %s to the task"

@@ -55,7 +55,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
-from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind
+from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, ReferenceMissing, TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.driver import quoted
 
 NUMBER = re.compile(r"^[0-9]{3,64}$")
@@ -93,10 +93,13 @@ class PortsipRingGroups(Kind):
     kind = "callgroup"
     OPTIONS = frozenset(["name", "strategy", "ring_time", "members", "no_answer", "skip_busy_members",
                          "api_fields"])
+    REQUIRED_ON_CREATE = ("name",)
+    MEMBER_FIELDS = ("skill_level",)
 
     def __init__(self, driver):
         super(PortsipRingGroups, self).__init__(driver)
         self._users = None  # the tenant's extension numbers (read once, when needed)
+        self._tenant_missing = False
 
     # -- validation (no request) --------------------------------------------------------------
     def validate(self, item, tenant):
@@ -167,18 +170,24 @@ class PortsipRingGroups(Kind):
         for member in members:
             number = str(_member(member)["number"]).strip()
             if number not in users:
-                raise PbxError("call group %s: member %s is not an extension of this tenant (no user has that "
+                raise ReferenceMissing("call group %s: member %s is not an extension of this tenant (no user has that "
                                "number); create it first with pbxops.pbx.pbx_extension, or fix members"
                                % (group, number))
 
     def _extensions(self):
         if self._users is None:
+            if self._tenant_missing:
+                return set()  # check mode in a tenant an earlier task would create: no user exists yet
             self._users = set(u.get("extension_number") for u in self.driver.paged("/users"))
         return self._users
 
     # -- reads ------------------------------------------------------------------------------------
     def list(self, tenant):
-        self.driver.enter(tenant)
+        try:
+            self.driver.enter(tenant)
+        except TenantMissing:
+            self._tenant_missing = True
+            raise
         return [self._normalise(g) for g in self.driver.paged("/ring_groups")]
 
     @staticmethod

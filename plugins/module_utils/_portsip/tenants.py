@@ -47,6 +47,7 @@ TENANT_CONTENTS = (("/users", "user"), ("/ring_groups", "ring group"), ("/call_q
 class PortsipTenants(Kind):
     kind = "tenant"
     OPTIONS = frozenset(TENANT_FIELDS + ("api_fields",))
+    REQUIRED_ON_CREATE = TENANT_REQUIRED
 
     def validate(self, item, tenant):
         name = item["name"]

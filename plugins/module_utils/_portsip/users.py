@@ -73,6 +73,7 @@ def pin_problem(pin):
 
 class PortsipUsers(Kind):
     kind = "extension"
+    REQUIRED_ON_CREATE = REQUIRED_ON_CREATE
     OPTIONS = frozenset(["name", "email", "enabled", "voicemail_pin", "sip_password", "web_password", "login_name",
                          "role", "api_fields"])
 

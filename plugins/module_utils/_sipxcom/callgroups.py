@@ -55,7 +55,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
-from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, TenantMissing
+from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, ReferenceMissing, TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.driver import JSON, quoted
 
 HUNT, TOGETHER = "If no response", "At the same time"
@@ -92,6 +92,7 @@ def _ring_options(rings):
 
 class SipxcomCallgroups(Kind):
     kind = "callgroup"
+    MEMBER_FIELDS = ("ring_type", "expiration", "enabled")
     OPTIONS = frozenset(["name", "description", "enabled", "strategy", "ring_time", "members", "no_answer",
                          "api_fields", "did", "user_forward", "use_forward_timers"])
 
@@ -283,7 +284,8 @@ class SipxcomCallgroups(Kind):
             number = str(member["number"] if isinstance(member, dict) else member).strip()
             if number not in users:
                 owner = self._aliases.get(number)
-                raise PbxError("call group %s: member %s %s; sipXcom would silently drop it from the group. Create "
+                raise (PbxError if owner else ReferenceMissing)(
+                    "call group %s: member %s %s; sipXcom would silently drop it from the group. Create "
                                "it first with pbxops.pbx.pbx_extension, or fix members"
                                % (group, number, "is an alias of user %s: name the user" % owner if owner else
                                   "does not exist on sipXcom (no user has that name)"))

@@ -62,7 +62,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
-from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, TenantMissing
+from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, ReferenceMissing, TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import normalise_mac
 from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.driver import JSON, XML, quoted, xml_of
 
@@ -96,6 +96,7 @@ def elin_problem(elin):
 
 class SipxcomErls(Kind):
     kind = "erl"
+    REQUIRED_ON_CREATE = ("location",)
     OPTIONS = frozenset(("location", "address_info", "description") + MEMBERS)
 
     def __init__(self, driver):
@@ -290,7 +291,9 @@ class SipxcomErls(Kind):
             everywhere = self._everywhere(option)
             for member in added:
                 if member not in known:
-                    raise PbxError("ERL %s: %s" % (elin, self._unknown(option, member, member in everywhere)))
+                    elsewhere = member in everywhere
+                    raise (PbxError if elsewhere else ReferenceMissing)(
+                        "ERL %s: %s" % (elin, self._unknown(option, member, elsewhere)))
                 self._moves[(option, member)] = elin
 
     def _everywhere(self, option):

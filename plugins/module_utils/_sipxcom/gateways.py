@@ -173,6 +173,7 @@ def setting_text(setting, value):
 
 class SipxcomGateways(Kind):
     kind = "gateway"
+    REQUIRED_ON_CREATE = ("model",)
     OPTIONS = frozenset([o for o, _f in BEAN + CALLER] + ["model", "branch", "settings", "ports"]
                         + [o for o, _p in ACCOUNT])
 

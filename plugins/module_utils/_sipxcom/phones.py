@@ -74,7 +74,7 @@ import difflib
 import re
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
-from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, TenantMissing
+from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, ReferenceMissing, TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import normalise_mac, subset_equal
 from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.driver import JSON, group_changes, quoted
 
@@ -168,6 +168,7 @@ def line_plan(lines, wanted):
 
 class SipxcomPhones(Kind):
     kind = "phone"
+    REQUIRED_ON_CREATE = ("model",)
     OPTIONS = frozenset(["model", "description", "extensions", "device_version", "groups", "settings"])
 
     def __init__(self, driver):
@@ -399,7 +400,8 @@ class SipxcomPhones(Kind):
         for number in extensions:
             if number not in users:
                 owner = self._aliases.get(number)
-                raise PbxError("phone %s: extension %s %s; create it first with pbxops.pbx.pbx_extension, or fix "
+                raise (PbxError if owner else ReferenceMissing)(
+                    "phone %s: extension %s %s; create it first with pbxops.pbx.pbx_extension, or fix "
                                "extensions" % (mac, number, "is an alias of user %s: name the user" % owner
                                                if owner else "does not exist on sipXcom (no user has that name)"))
             if tenant is not None and users[number] != tenant:
