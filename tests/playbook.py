@@ -134,6 +134,17 @@ def assert_failed(result, name, *words):
     return r
 
 
+def assert_predicted(result, name, *words):
+    """Task ``name`` of a check-mode run named an object that does not exist (yet): it succeeded, predicted the
+    change, and warned with every one of ``words`` that a real run fails unless an earlier task creates it."""
+    r = assert_ok(result, name)
+    assert r.get("changed"), "%s: check mode should predict the change: %r" % (name, r)
+    text = " ".join(r.get("warnings") or [])
+    for word in list(words) + ["check mode predicts this change as if an earlier task of the play created it"]:
+        assert word in text, "%r not in the warnings of %s: %r" % (word, name, r.get("warnings"))
+    return r
+
+
 def views(result):
     """(before, after) of a single-form result's diff, as the module renders them (JSON text)."""
     return json.loads(result["diff"]["before"]), json.loads(result["diff"]["after"])

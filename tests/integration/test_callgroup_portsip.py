@@ -7,7 +7,7 @@ import json
 import pytest
 
 import readback_callgroups_portsip as rb
-from playbook import assert_failed as failed, assert_ok as ok, connection_environment
+from playbook import assert_failed as failed, assert_ok as ok, assert_predicted, connection_environment
 from samples import TENANT
 
 MODULE = "pbxops.pbx.pbx_callgroup"
@@ -234,6 +234,9 @@ def test_info_round_trip_changes_nothing(pbx):
 
 
 # -- bad input: nothing written --------------------------------------------------------------------------
+# The first MISSING cases name extensions that do not exist (yet): check mode warns and predicts the create, in
+# case an earlier task of the play creates them; a real run fails.
+MISSING = 2
 UNKNOWN_MEMBERS = [
     (dict(members=["101", "999"]), ["member 999", "is not an extension of this tenant"]),
     (dict(members=["201"]), ["member 201", "is not an extension of this tenant"]),
@@ -249,7 +252,7 @@ def test_unknown_members_and_missing_fields_fail_before_any_write(pbx, check):
         tasks.append(task("case %d" % i, **dict(dict(number="60%d" % i, name="Group"), **args)))
     r = play(pbx, tasks, check=check)
     for i, (_args, words) in enumerate(UNKNOWN_MEMBERS):
-        failed(r, "case %d" % i, *words)
+        (assert_predicted if check and i < MISSING else failed)(r, "case %d" % i, *words)
     assert pbx.writes() == 0, writes(pbx)
     assert rb.groups(pbx.sim, TENANT) == {}
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 import readback_phones_portsip as readback
-from playbook import assert_failed, assert_ok
+from playbook import assert_failed, assert_ok, assert_predicted
 from samples import TENANT, ext
 
 MODULE = "pbxops.pbx.pbx_phone"
@@ -198,7 +198,8 @@ def test_bad_input_fails_before_any_write(target, args, words):
     users(target, "101", "102", "103", "104", "105", "106", "107", "108", "109")
     for check in (True, False):
         result = target.play([task("p", **args)], check=check)
-        assert_failed(result, "p", *words)
+        # An extension that does not exist (yet) may be created by an earlier task: check mode warns and predicts.
+        (assert_predicted if check and args.get("extensions") == ["999"] else assert_failed)(result, "p", *words)
         assert target.writes() == 0, target.routes()
     assert readback.phones(target.sim, TENANT) == {}
 
