@@ -7,6 +7,7 @@ collection would sit.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -148,6 +149,42 @@ def assert_predicted(result, name, *words):
 def views(result):
     """(before, after) of a single-form result's diff, as the module renders them (JSON text)."""
     return json.loads(result["diff"]["before"]), json.loads(result["diff"]["after"])
+
+
+PLAYBOOKS = os.path.join(REPO, "playbooks")
+INVENTORY = os.path.join(PLAYBOOKS, "inventory", "example.yml")
+
+
+class PlaybookRun:
+    def __init__(self, rc, output):
+        self.rc = rc
+        self.output = output
+
+    @property
+    def recap(self):
+        """host -> {"ok": n, "changed": n, "failed": n, ...} from the PLAY RECAP."""
+        out = {}
+        for host, counts in re.findall(r"^(\S+)\s+:\s+(ok=.*)$", self.output, re.M):
+            out[host] = dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", counts))
+        return out
+
+    def changed(self):
+        return dict((host, counts["changed"]) for host, counts in self.recap.items())
+
+    def __repr__(self):
+        return "PlaybookRun(rc=%s)\n%s" % (self.rc, self.output[-6000:])
+
+
+def run_playbook(url, playbook, *args, env=None, timeout=900):
+    """Run one of playbooks/ on the example inventory (one host per platform), with pbx_url the simulator."""
+    collections = ensure_collection_link()
+    tmp = tempfile.mkdtemp(prefix="pbxplay-")
+    cmd = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, os.path.join(PLAYBOOKS, playbook), "-e", "pbx_url=" + url]
+    cmd += list(args)
+    proc = subprocess.run(cmd, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          env=_environment(collections, tmp, env), timeout=timeout, universal_newlines=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return PlaybookRun(proc.returncode, proc.stdout)
 
 
 def run_play(url, connection, tasks, check=False, diff=False, verbosity=0, extra_vars=None, env=None,

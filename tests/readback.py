@@ -190,7 +190,7 @@ def holds(actual, expected, secrets=()):
         elif isinstance(want, list):
             if sorted(str(x) for x in want) != sorted(str(x) for x in have or []):
                 problems.append("%s: predicted %r, the PBX holds %r" % (key, want, have))
-        elif key in ("email", "domain"):
+        elif key in ("email", "domain", "transport", "address", "outbound_address"):  # compared without case
             if str(want or "").lower() != str(have or "").lower():
                 problems.append("%s: predicted %r, the PBX holds %r" % (key, want, have))
         elif (want or None) != (have or None) and not (isinstance(want, bool) and want == have):

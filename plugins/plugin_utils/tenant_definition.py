@@ -210,7 +210,8 @@ def _map_names(kind, item, supported):
 def migrate(definition, source, target, defaults=None, models=None, generate_secrets=False):
     """A source platform's definition as the target platform holds it.
 
-    Returns {"definition": ..., "carried": {plural: count}, "not_carried": [lines]}: not_carried lists,
+    Returns {"definition": ..., "shown": (it with secrets masked), "carried": {plural: count},
+    "not_carried": [lines]}: not_carried lists,
     by kind and option, what the target cannot hold (with the objects it concerns) and the objects
     left out entirely with the reason, so an operator reads the whole loss before any write.
     defaults: per kind ("tenant", "extensions", ...) options the target needs that the source lacks
@@ -304,7 +305,17 @@ def migrate(definition, source, target, defaults=None, models=None, generate_sec
         out[plural] = kept[0] if plural == "tenant" else kept
         carried[plural] = len(kept)
     _drop_references(out, dropped_keys, lost)
-    return {"definition": out, "carried": carried, "not_carried": lost}
+    return {"definition": out, "shown": masked(out), "carried": carried, "not_carried": lost}
+
+
+def masked(definition):
+    """A definition with its secrets shown as ********, to write to a report."""
+    out = {}
+    for plural, value in definition.items():
+        resource = RESOURCES[KIND_OF[plural]]
+        items = [resource.public(item) for item in ([value] if plural == "tenant" else value)]
+        out[plural] = items[0] if plural == "tenant" else items
+    return out
 
 
 def _empty(value):
