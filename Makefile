@@ -13,15 +13,16 @@ LOOP_N ?= 500
 export PYTHONPATH := $(CURDIR)/tests
 
 .PHONY: help venv simulator demo test test-unit test-sim test-integration sanity lint docs-check \
-        changelog-lint bench bench-phones bench-kinds bench-sim build clean
+        changelog-lint bench bench-phones bench-kinds bench-onboarding bench-sim build clean
 
 help:
-	@echo "make demo        try the collection against the simulator (three platforms)"
+	@echo "make demo        onboard the example tenant on three simulated PBXs, twice, then export it (the round trip)"
 	@echo "make test        everything CI runs: unit, simulator, integration tests and the quality gates"
 	@echo "make simulator   run the PBX simulator in the foreground (PORT=8080 DB=state.sqlite TLS=1)"
 	@echo "make bench       converge N=$(N) extensions, then N phones, per platform; requests, time ratios, bulk vs loop"
 	@echo "make bench-phones  the phones part of make bench alone"
 	@echo "make bench-kinds   the call group, gateway and ERL part of make bench alone (KIND_N=200)"
+	@echo "make bench-onboarding  the whole-tenant part of make bench alone (ONBOARD_N=300 extensions and phones)"
 	@echo "make bench-sim   the simulator's own requests per second"
 
 venv: $(VENV)/.installed
@@ -37,11 +38,12 @@ $(VENV)/.installed: tests/requirements.txt
 simulator: venv
 	$(PY) -m pbxsim --port $(PORT) $(if $(DB),--db $(DB)) $(if $(filter 1 yes true,$(TLS)),--tls)
 
-## Start a simulator, install the collection, converge extensions on all three platforms twice.
+## Build and install the collection, start a simulator, onboard the example tenant on its three PBXs twice
+## (the second run must change nothing), export one tenant and onboard the file (changed=0), stop.
 demo: venv
 	$(PY) tests/demo.py
 
-test: test-unit test-sim test-integration sanity lint docs-check changelog-lint
+test: test-unit test-sim test-integration demo sanity lint docs-check changelog-lint
 	@echo "make test: all suites and gates passed"
 
 test-unit: venv
@@ -72,6 +74,11 @@ bench: venv
 	$(PY) tests/bench/bench_extensions.py --n $(N) --loop-n $(LOOP_N) --n10k $(or $(N10K),10000)
 	$(PY) tests/bench/bench_phones.py --n $(N) --loop-n $(or $(PHONE_LOOP_N),200)
 	$(PY) tests/bench/bench_kinds.py --n $(or $(KIND_N),200) --loop-n $(or $(KIND_LOOP_N),50)
+	$(PY) tests/bench/bench_onboarding.py --n $(or $(ONBOARD_N),300)
+
+## The whole-tenant part of make bench alone.
+bench-onboarding: venv
+	$(PY) tests/bench/bench_onboarding.py --n $(or $(ONBOARD_N),300)
 
 ## The phones part of make bench alone.
 bench-phones: venv

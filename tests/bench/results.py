@@ -18,7 +18,7 @@ import subprocess
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MARKDOWN = os.path.join(REPO, "docs", "benchmarks.md")
 JSON = os.path.join(REPO, "docs", "benchmarks.json")
-SECTIONS = ("bench", "bench-phones", "bench-kinds", "bench-sim", "profile")
+SECTIONS = ("bench", "bench-phones", "bench-kinds", "bench-onboarding", "bench-sim", "profile")
 TITLE = """# Benchmarks
 
 Written by `make bench` (tests/bench/bench_extensions.py, bench_phones.py, then bench_kinds.py),
