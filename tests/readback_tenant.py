@@ -82,8 +82,8 @@ def problems(sim, platform, definition):
             want = dict((k, v) for k, v in item.items() if k not in SECRETS and k != KEYS[plural])
             if "members" in want:
                 if _numbers(want.pop("members")) != _numbers(have.get("members")):
-                    out.append("%s %s: members %s, the PBX holds %s" % (plural, key, _numbers(item["members"]),
-                                                                         _numbers(have.get("members"))))
+                    out.append("%s %s: members %s, the PBX holds %s" % (
+                        plural, key, _numbers(item["members"]), _numbers(have.get("members"))))
             if plural == "erls":
                 for member in want.pop("users", []):
                     if erl_sipxcom.user_elin(sim, member) != key:

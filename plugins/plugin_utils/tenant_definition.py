@@ -78,7 +78,7 @@ def check(definition, platform):
     unknown = sorted(str(k) for k in definition if k not in KIND_OF)
     if unknown:
         errors.append("unknown key%s %s in the tenant definition (it takes: %s)"
-                      % ("s" if len(unknown) > 1 else "", ", ".join(unknown), ", ".join(k for k, _ in KINDS)))
+                      % ("s" if len(unknown) > 1 else "", ", ".join(unknown), ", ".join(k for k, _kind in KINDS)))
     tenant = definition.get("tenant")
     name = None
     if not isinstance(tenant, dict) or not str(tenant.get("name") or "").strip():
@@ -449,9 +449,9 @@ def drift_markdown(report):
         kinds = entry.get("kinds") or {}
         drift = sum(k["created"] + k["changed"] + k["removed"] for k in kinds.values())
         total += drift
+        state = "%d difference%s" % (drift, "" if drift == 1 else "s") if drift else "as defined"
         lines.append("## %s (%s), tenant %s: %s" % (entry.get("pbx"), entry.get("platform"), entry.get("tenant"),
-                                                   "%d difference%s" % (drift, "" if drift == 1 else "s")
-                                                   if drift else "as defined"))
+                                                   state))
         lines.append("")
         if entry.get("failed"):
             lines.append("- could not be read: %s" % entry.get("failed"))
@@ -468,8 +468,8 @@ def drift_markdown(report):
         for line in entry.get("skipped") or []:
             lines.append("- %s" % line)
         lines.append("")
-    lines.insert(2, "%d PBX%s, %d difference%s in all." % (len(report), "" if len(report) == 1 else "s", total,
-                                                         "" if total == 1 else "s"))
+    lines.insert(2, "%d PBX%s, %d difference%s in all." % (
+        len(report), "" if len(report) == 1 else "s", total, "" if total == 1 else "s"))
     lines.insert(3, "")
     return "\n".join(lines)
 

@@ -26,8 +26,8 @@ def tool(name):
 
 
 def run(*args, **kwargs):
-    result = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                            env=OFFLINE, timeout=120, **kwargs)
+    result = subprocess.run(args, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True, env=OFFLINE, timeout=120, **kwargs)
     assert result.returncode == 0, "%s exited %d:\n%s" % (" ".join(args), result.returncode, result.stdout)
     return result.stdout
 

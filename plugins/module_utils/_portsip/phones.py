@@ -379,7 +379,7 @@ class PortsipPhones(Kind):
             self._users = dict((u.get("extension_number"), u.get("id")) for u in self.driver.paged("/users"))
         if number not in self._users:
             raise ReferenceMissing("%s: extension %s does not exist in this PortSIP tenant; create it first with "
-                           "pbxops.pbx.pbx_extension (a PortSIP phone belongs to a user)" % (where, number))
+                                   "pbxops.pbx.pbx_extension (a PortSIP phone belongs to a user)" % (where, number))
         return self._users[number]
 
     def _member_numbers(self, base_id):

@@ -170,9 +170,9 @@ class PortsipRingGroups(Kind):
         for member in members:
             number = str(_member(member)["number"]).strip()
             if number not in users:
-                raise ReferenceMissing("call group %s: member %s is not an extension of this tenant (no user has that "
-                               "number); create it first with pbxops.pbx.pbx_extension, or fix members"
-                               % (group, number))
+                raise ReferenceMissing("call group %s: member %s is not an extension of this tenant (no user has "
+                                       "that number); create it first with pbxops.pbx.pbx_extension, or fix members"
+                                       % (group, number))
 
     def _extensions(self):
         if self._users is None:

@@ -286,9 +286,9 @@ class SipxcomCallgroups(Kind):
                 owner = self._aliases.get(number)
                 raise (PbxError if owner else ReferenceMissing)(
                     "call group %s: member %s %s; sipXcom would silently drop it from the group. Create "
-                               "it first with pbxops.pbx.pbx_extension, or fix members"
-                               % (group, number, "is an alias of user %s: name the user" % owner if owner else
-                                  "does not exist on sipXcom (no user has that name)"))
+                    "it first with pbxops.pbx.pbx_extension, or fix members"
+                    % (group, number, "is an alias of user %s: name the user" % owner if owner else
+                       "does not exist on sipXcom (no user has that name)"))
             if tenant is not None and users[number] != tenant:
                 raise PbxError("call group %s: member %s is a user of %s, not of tenant %s: a call group of the "
                                "tenant can only ring the tenant's users"

@@ -402,8 +402,8 @@ class SipxcomPhones(Kind):
                 owner = self._aliases.get(number)
                 raise (PbxError if owner else ReferenceMissing)(
                     "phone %s: extension %s %s; create it first with pbxops.pbx.pbx_extension, or fix "
-                               "extensions" % (mac, number, "is an alias of user %s: name the user" % owner
-                                               if owner else "does not exist on sipXcom (no user has that name)"))
+                    "extensions" % (mac, number, "is an alias of user %s: name the user" % owner
+                                    if owner else "does not exist on sipXcom (no user has that name)"))
             if tenant is not None and users[number] != tenant:
                 raise PbxError("phone %s: extension %s is a user of %s, not of tenant %s: a phone of the tenant can "
                                "only have lines of the tenant's users"
