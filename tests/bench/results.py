@@ -21,7 +21,7 @@ JSON = os.path.join(REPO, "docs", "benchmarks.json")
 SECTIONS = ("bench", "bench-phones", "bench-kinds", "bench-onboarding", "bench-sim", "profile")
 TITLE = """# Benchmarks
 
-Written by `make bench` (tests/bench/bench_extensions.py, bench_phones.py, then bench_kinds.py),
+Written by `make bench` (tests/bench/bench_extensions.py, bench_phones.py, bench_kinds.py, then bench_onboarding.py),
 `make bench-sim`
 (tests/bench/sim_bench.py) and, for the profile, tests/bench/profile_rerun.py: do not edit by hand, run them again. Each section states when,
 on which commit and under which load it was measured; the raw figures are in docs/benchmarks.json. README.md
