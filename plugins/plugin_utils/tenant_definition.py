@@ -450,8 +450,7 @@ def drift_markdown(report):
         drift = sum(k["created"] + k["changed"] + k["removed"] for k in kinds.values())
         total += drift
         state = "%d difference%s" % (drift, "" if drift == 1 else "s") if drift else "as defined"
-        lines.append("## %s (%s), tenant %s: %s" % (entry.get("pbx"), entry.get("platform"), entry.get("tenant"),
-                                                   state))
+        lines.append("## %s (%s), tenant %s: %s" % (entry.get("pbx"), entry.get("platform"), entry.get("tenant"), state))
         lines.append("")
         if entry.get("failed"):
             lines.append("- could not be read: %s" % entry.get("failed"))
