@@ -115,6 +115,9 @@ class Kind:
         #: the options the task sets (on any object), told by the engine before the listing, so
         #: that a listing can ask only for the fields it needs
         self.wanted = frozenset()
+        #: set by the engine when check mode predicts against a tenant an earlier task would create:
+        #: nothing of the tenant (its users, say) can be read, and nothing exists in it yet
+        self.tenant_missing = False
 
     def call(self, method, path, **kwargs):
         return self.driver.call(method, path, **kwargs)

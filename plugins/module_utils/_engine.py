@@ -81,6 +81,7 @@ class Engine:
             # task would do in the tenant that task would create.
             self.warnings.append("%s; check mode predicts this task as if the tenant existed and were empty"
                                  % exc.msg)
+            self.handler.tenant_missing = True
             objects = []
         key = self.resource.key
         return dict((obj[key], obj) for obj in objects)

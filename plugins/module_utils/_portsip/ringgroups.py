@@ -55,7 +55,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
-from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, ReferenceMissing, TenantMissing
+from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, ReferenceMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip.driver import quoted
 
 NUMBER = re.compile(r"^[0-9]{3,64}$")
@@ -99,7 +99,6 @@ class PortsipRingGroups(Kind):
     def __init__(self, driver):
         super(PortsipRingGroups, self).__init__(driver)
         self._users = None  # the tenant's extension numbers (read once, when needed)
-        self._tenant_missing = False
 
     # -- validation (no request) --------------------------------------------------------------
     def validate(self, item, tenant):
@@ -176,18 +175,14 @@ class PortsipRingGroups(Kind):
 
     def _extensions(self):
         if self._users is None:
-            if self._tenant_missing:
+            if self.tenant_missing:
                 return set()  # check mode in a tenant an earlier task would create: no user exists yet
             self._users = set(u.get("extension_number") for u in self.driver.paged("/users"))
         return self._users
 
     # -- reads ------------------------------------------------------------------------------------
     def list(self, tenant):
-        try:
-            self.driver.enter(tenant)
-        except TenantMissing:
-            self._tenant_missing = True
-            raise
+        self.driver.enter(tenant)
         return [self._normalise(g) for g in self.driver.paged("/ring_groups")]
 
     @staticmethod

@@ -107,7 +107,7 @@ class PortsipUsers(Kind):
                 ", ".join(MANAGED_FIELDS[k] for k in clash)))
 
     def validate_create(self, item, tenant):
-        missing = [option for option in REQUIRED_ON_CREATE if item.get(option) in (None, "")]
+        missing = [option for option in self.REQUIRED_ON_CREATE if item.get(option) in (None, "")]
         if missing:
             raise PbxError("extension %s: PortSIP needs %s to create an extension; add %s to the task" % (
                 item["number"], ", ".join(missing), "them" if len(missing) > 1 else "it"))
