@@ -59,22 +59,21 @@ def _numbers(members):
 
 
 def check(definition, platform):
-    """The plan of a definition on a platform: {"errors": [...], "apply": [plural, ...], "skipped": [...],
+    """The plan of a definition on a platform: {"platform", "errors": [...], "apply": [plural, ...], "skipped": [...],
     "tenant_writable": bool, "unmanaged": [plural, ...], "pbx_wide": [plural, ...], "pbx_wide_notes": [...]}.
     unmanaged: the kinds the platform has that the definition leaves out (not managed).
 
     errors name the item (extensions[3]) and say what to do; apply lists the kinds to converge in
     dependency order; skipped says, for each kind the platform has no API for, why it is left alone."""
     errors, apply, skipped, pbx_wide = [], [], [], []
+    refused = {"platform": platform, "apply": [], "skipped": [], "tenant_writable": False, "unmanaged": [],
+               "pbx_wide": [], "pbx_wide_notes": []}
     if platform not in DRIVERS:
-        return {"errors": ["platform must be one of %s, got %r" % (", ".join(sorted(DRIVERS)), platform)],
-                "apply": [], "skipped": [], "tenant_writable": False,
-                "unmanaged": [], "pbx_wide": [], "pbx_wide_notes": []}
+        return dict(refused, errors=["platform must be one of %s, got %r" % (", ".join(sorted(DRIVERS)), platform)])
     label = DRIVERS[platform].label
     if not isinstance(definition, dict):
-        return {"errors": ["the tenant definition must be a dictionary (tenant, extensions, phones, ...), got %s"
-                           % type(definition).__name__], "apply": [], "skipped": [], "tenant_writable": False,
-                "unmanaged": [], "pbx_wide": [], "pbx_wide_notes": []}
+        return dict(refused, errors=["the tenant definition must be a dictionary (tenant, extensions, phones, ...), "
+                                     "got %s" % type(definition).__name__])
     unknown = sorted(str(k) for k in definition if k not in KIND_OF)
     if unknown:
         errors.append("unknown key%s %s in the tenant definition (it takes: %s)"
@@ -106,11 +105,12 @@ def check(definition, platform):
             errors.append("%s must be a list of %s options, got %s" % (plural, RESOURCES[kind].title,
                                                                        type(value).__name__))
             continue
-        items = _check_items(platform, kind, plural, value, name, errors)
+        handler = _handler(platform, kind, name)
+        items = _check_items(handler, plural, value, name, errors)
         if items is not None:
             keys[plural] = items
             apply.append(plural)
-            if plural != "tenant" and _handler(platform, kind, name).whole_pbx(name):
+            if plural != "tenant" and handler.whole_pbx(name):
                 pbx_wide.append(plural)
     if not errors:
         _check_references(keys, errors)
@@ -118,7 +118,8 @@ def check(definition, platform):
     if no_write:
         skipped.append("tenant: checked, never created or removed (%s)" % no_write)
     unmanaged = [plural for plural in LISTS if plural not in definition and KIND_OF[plural] in DRIVERS[platform].KINDS]
-    return {"errors": errors, "apply": apply, "skipped": skipped, "tenant_writable": not no_write, "unmanaged": unmanaged,
+    return {"platform": platform, "errors": errors, "apply": apply, "skipped": skipped,
+            "tenant_writable": not no_write, "unmanaged": unmanaged,
             "pbx_wide": pbx_wide,
             "pbx_wide_notes": ["%s: %s %ss are PBX-wide, in no tenant: a purge for tenant %s would reach other "
                                "tenants' too, so none is made; only those the definition names are added or removed"
@@ -126,11 +127,10 @@ def check(definition, platform):
                                for plural in pbx_wide]}
 
 
-def _check_items(platform, kind, plural, value, tenant, errors):
-    resource = RESOURCES[kind]
+def _check_items(handler, plural, value, tenant, errors):
+    resource = handler.resource
     try:
         items = desired_items(resource, {resource.plural: value, "state": "present"}, ListItems(resource))
-        handler = _handler(platform, kind, tenant)
         check_options(handler, items)
         for item in items:
             handler.validate(item, tenant)
@@ -272,17 +272,16 @@ def migrate(definition, source, target, defaults=None, models=None, generate_sec
                 if option in supported and item.get(option) in (None, ""):
                     item[option] = value_default
             missing = [o for o in handler.REQUIRED_ON_CREATE if item.get(o) in (None, "")]
-            if generate_secrets:
-                for option in [o for o in missing if o in RESOURCES[kind].secrets]:
-                    generated.setdefault(plural, {}).setdefault(option, 0)
-                    generated[plural][option] += 1
-                missing = [o for o in missing if o not in RESOURCES[kind].secrets]
-            problem = None
+            drawn = [o for o in missing if o in RESOURCES[kind].secrets] if generate_secrets else []
+            for option in drawn:
+                generated.setdefault(plural, {}).setdefault(option, 0)
+                generated[plural][option] += 1
+            missing = [o for o in missing if o not in drawn]
             if missing:
                 problem = "%s needs %s to create it; give %s in the defaults for %s" % (
                     label, ", ".join(missing), "them" if len(missing) > 1 else "it", plural)
             else:
-                problem = _validate(handler, kind, item, tenant_name, generate_secrets)
+                problem = _validate(handler, item, tenant_name, drawn)
             if problem:
                 if plural == "tenant":
                     raise PbxError("tenant %s cannot be created on %s: %s" % (tenant_name, label, problem))
@@ -339,15 +338,13 @@ def _map_members(item, handler, lost):
     return out
 
 
-def _validate(handler, kind, item, tenant, generate_secrets):
-    """The target's refusal of an item, or None; random secrets are drawn until the platform's policy
-    takes them (a PortSIP PIN must not hold 123 or 111)."""
-    resource = RESOURCES[kind]
-    wanted = [o for o in handler.REQUIRED_ON_CREATE if o in resource.secrets and item.get(o) in (None, "")] \
-        if generate_secrets else []
+def _validate(handler, item, tenant, drawn):
+    """The target's refusal of an item, or None; the secrets named in drawn are drawn at random until the
+    platform's policy takes them (a PortSIP PIN must not hold 123 or 111)."""
+    resource = handler.resource
     problem = None
     for _attempt in range(50):
-        for option in wanted:
+        for option in drawn:
             item[option] = _random_secret(resource.options[option])
         try:
             checked = desired_items(resource, {resource.plural: [item], "state": "present"})
@@ -355,7 +352,7 @@ def _validate(handler, kind, item, tenant, generate_secrets):
             return None
         except PbxError as exc:
             problem = exc.msg
-            if not wanted:
+            if not drawn:
                 break
     return problem
 
