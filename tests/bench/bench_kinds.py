@@ -23,7 +23,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -192,11 +191,7 @@ def main(argv=None):
     p.add_argument("--platform", action="append", choices=common.PLATFORMS)
     p.add_argument("--no-docs", action="store_true", help="do not write docs/benchmarks.md and .json")
     args = p.parse_args(argv)
-    info = results.run_info()
-    info["command"] = "make bench-kinds KIND_N=%d KIND_LOOP_N=%d" % (args.n, args.loop_n)
-    print("make bench (call groups, gateways, ERLs): %s, commit %s, load average %s on %d CPUs"
-          % (info["date_utc"], info["commit"], info["load_average_start"], info["nproc"]), flush=True)
-    started = time.monotonic()
+    info, started = results.begin("call groups, gateways, ERLs", "make bench-kinds KIND_N=%d KIND_LOOP_N=%d" % (args.n, args.loop_n))
     workdir = tempfile.mkdtemp(prefix="pbxbench-kinds-")
     rows = []
     try:
@@ -210,16 +205,8 @@ def main(argv=None):
                     rows.append(bench_one(bench, kind, platform, args.n, args.loop_n))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    info["wall_s"] = time.monotonic() - started
-    info["load_average_end"] = [round(v, 2) for v in os.getloadavg()]
-    lines = markdown(rows, info)
-    for line in lines:
-        if not line.startswith("<!--"):
-            print(line)
-    if not args.no_docs:
-        results.update_markdown("bench-kinds", lines)
-        results.update_json("bench-kinds", {"run": info, "rows": rows})
-        print("\nwritten: docs/benchmarks.md (section bench-kinds), docs/benchmarks.json (key bench-kinds)")
+    results.end(info, started)
+    results.publish("bench-kinds", markdown(rows, info), {"run": info, "rows": rows}, not args.no_docs)
     return 0
 
 

@@ -17,7 +17,6 @@ import re
 import shutil
 import sys
 import tempfile
-import time
 
 import yaml
 
@@ -197,11 +196,7 @@ def main(argv=None):
     p.add_argument("--platform", action="append", choices=PLATFORMS)
     p.add_argument("--no-docs", action="store_true", help="do not write docs/benchmarks.md and .json")
     args = p.parse_args(argv)
-    info = results.run_info()
-    info["command"] = "make bench-onboarding ONBOARD_N=%d" % args.n
-    print("make bench (onboarding): %s, commit %s, load average %s on %d CPUs"
-          % (info["date_utc"], info["commit"], info["load_average_start"], info["nproc"]), flush=True)
-    started = time.monotonic()
+    info, started = results.begin("onboarding", "make bench-onboarding ONBOARD_N=%d" % args.n)
     workdir = tempfile.mkdtemp(prefix="pbxbench-onboarding-")
     rows = []
     try:
@@ -212,16 +207,8 @@ def main(argv=None):
                 rows.append(bench_platform(bench, platform, args.n, args.groups))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    info["wall_s"] = time.monotonic() - started
-    info["load_average_end"] = [round(v, 2) for v in os.getloadavg()]
-    lines = markdown(rows, info)
-    for line in lines:
-        if not line.startswith("<!--"):
-            print(line)
-    if not args.no_docs:
-        results.update_markdown("bench-onboarding", lines)
-        results.update_json("bench-onboarding", {"run": info, "rows": rows})
-        print("\nwritten: docs/benchmarks.md (section bench-onboarding), docs/benchmarks.json (key bench-onboarding)")
+    results.end(info, started)
+    results.publish("bench-onboarding", markdown(rows, info), {"run": info, "rows": rows}, not args.no_docs)
     return 0
 
 

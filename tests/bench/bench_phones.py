@@ -21,7 +21,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -194,11 +193,7 @@ def main(argv=None):
     p.add_argument("--platform", action="append", choices=PLATFORMS)
     p.add_argument("--no-docs", action="store_true", help="do not write docs/benchmarks.md and .json")
     args = p.parse_args(argv)
-    info = results.run_info()
-    info["command"] = "make bench-phones N=%d PHONE_LOOP_N=%d" % (args.n, args.loop_n)
-    print("make bench (phones): %s, commit %s, load average %s on %d CPUs"
-          % (info["date_utc"], info["commit"], info["load_average_start"], info["nproc"]), flush=True)
-    started = time.monotonic()
+    info, started = results.begin("phones", "make bench-phones N=%d PHONE_LOOP_N=%d" % (args.n, args.loop_n))
     workdir = tempfile.mkdtemp(prefix="pbxbench-phones-")
     rows = []
     try:
@@ -209,16 +204,8 @@ def main(argv=None):
                 rows.append(bench_platform(bench, platform, args.n, args.loop_n))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    info["wall_s"] = time.monotonic() - started
-    info["load_average_end"] = [round(v, 2) for v in os.getloadavg()]
-    lines = markdown(rows, info)
-    for line in lines:
-        if not line.startswith("<!--"):
-            print(line)
-    if not args.no_docs:
-        results.update_markdown("bench-phones", lines)
-        results.update_json("bench-phones", {"run": info, "phones": rows})
-        print("\nwritten: docs/benchmarks.md (section bench-phones), docs/benchmarks.json (key bench-phones)")
+    results.end(info, started)
+    results.publish("bench-phones", markdown(rows, info), {"run": info, "phones": rows}, not args.no_docs)
     return 0
 
 

@@ -14,6 +14,7 @@ import os
 import platform as pyplatform
 import re
 import subprocess
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MARKDOWN = os.path.join(REPO, "docs", "benchmarks.md")
@@ -51,6 +52,32 @@ def run_info():
         "ansible_core": ansible_core, "python": pyplatform.python_version(),
         "nproc": os.cpu_count(), "load_average_start": [round(v, 2) for v in os.getloadavg()],
     }
+
+
+def begin(what, command):
+    """The run's info (run_info and the command) and its start, said on the terminal."""
+    info = run_info()
+    info["command"] = command
+    print("make bench (%s): %s, commit %s, load average %s on %d CPUs"
+          % (what, info["date_utc"], info["commit"], info["load_average_start"], info["nproc"]), flush=True)
+    return info, time.monotonic()
+
+
+def end(info, started):
+    """Wall time and load at the end, into the run's info (before its tables are made)."""
+    info["wall_s"] = time.monotonic() - started
+    info["load_average_end"] = [round(v, 2) for v in os.getloadavg()]
+
+
+def publish(name, lines, data, write=True):
+    """Print a section's lines (without markers) and, unless told not to, write it to both results files."""
+    for line in lines:
+        if not line.startswith("<!--"):
+            print(line)
+    if write:
+        update_markdown(name, lines)
+        update_json(name, data)
+        print("\nwritten: docs/benchmarks.md (section %s), docs/benchmarks.json (key %s)" % (name, name))
 
 
 def run_row(info):
