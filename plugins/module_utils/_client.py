@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import email.utils
 import os
+import random
 import re
 import time
 import traceback
@@ -34,6 +35,13 @@ RETRY_STATUSES = (429, 502, 503, 504)
 # A 429 means the server refused the request before doing anything with it.
 NOT_PROCESSED_STATUSES = (429,)
 MAX_RETRY_AFTER = 60.0
+# Without Retry-After the wait doubles from BACKOFF up to MAX_BACKOFF, and is drawn from its upper half
+# ("equal jitter"): many AWX jobs that met the same outage do not come back at the same instant.
+BACKOFF = 0.5
+MAX_BACKOFF = 10.0
+# The first few retries are told one by one; after that only their count (a 10,000-object run over a
+# flaky link would otherwise print hundreds of warnings).
+TOLD_RETRIES = 3
 # The first path segment of each platform's API: a url that already holds one was copied
 # from the API documentation and would double it.
 API_PATHS = ("sipxconfig", "rest", "api")
@@ -85,6 +93,12 @@ def _retry_after_seconds(value):
         if parsed is None:
             return None
         return min(max(0.0, parsed.timestamp() - time.time()), MAX_RETRY_AFTER)
+
+
+def backoff(attempt, rng=random):
+    """Seconds to wait before retry number ``attempt`` (1, 2, ...) when the PBX did not say."""
+    ceiling = min(BACKOFF * (2 ** (attempt - 1)), MAX_BACKOFF)
+    return rng.uniform(ceiling / 2, ceiling)
 
 
 def _never_sent(exc):
@@ -151,8 +165,10 @@ class Client:
         self.describe_error = describe_error or (lambda response: response.text[:500])
         self.reauthenticate = None
         self.sleep = sleep
-        self.warnings = []
+        self._warnings = []
         self.counts = {"requests": 0, "retries": 0}
+        #: why requests were retried ("HTTP 429", "connection dropped", ...) -> how many times
+        self.retry_reasons = {}
         self.session = requests.Session()
         # The environment (proxies, CA bundle) is read once here, not on every request:
         # requests would walk os.environ per call, a third of a bulk run's client time.
@@ -169,6 +185,17 @@ class Client:
         elif ca_path:
             self.verify = ca_path
         self.session.headers["User-Agent"] = "pbxops.pbx"
+
+    @property
+    def warnings(self):
+        """What the user should know about the transport: the first retries, then how many there were."""
+        out = list(self._warnings)
+        retries = self.counts["retries"]
+        if retries > TOLD_RETRIES:
+            reasons = ", ".join("%s: %d" % item for item in sorted(self.retry_reasons.items()))
+            out.append("%d retries in all after transient failures (%s); each request is retried at most %d times "
+                       "(the retries option)" % (retries, reasons, self.retries))
+        return out
 
     def add_secret(self, value):
         if value:
@@ -211,7 +238,8 @@ class Client:
                 sent = not _never_sent(exc)
                 if attempt < self.retries and (idempotent or not sent):
                     attempt += 1
-                    self._wait(attempt, None, "%s %s: %s" % (method, path, _short(exc)))
+                    self._wait(attempt, None, "%s %s: %s" % (method, path, _short(exc)),
+                               "timed out" if isinstance(exc, rexc.Timeout) else "connection lost")
                     continue
                 what = "timed out after %ss" % self.timeout if isinstance(exc, rexc.Timeout) else _short(exc)
                 msg = self.scrub("%s %s: cannot reach the PBX at %s (%s)" % (method, path, self.base_url, what))
@@ -234,7 +262,7 @@ class Client:
                     raise AmbiguousWrite(self._error_text(method, path, response), retry_after=delay)
                 if attempt < self.retries:
                     attempt += 1
-                    self._wait(attempt, delay, "%s %s: HTTP %s" % (method, path, status))
+                    self._wait(attempt, delay, "%s %s: HTTP %s" % (method, path, status), "HTTP %s" % status)
                     continue
             if (ok is not None and status not in ok) or (ok is None and not 200 <= status < 300):
                 raise PbxApiError(method, path, status, self.scrub(self._vendor_message(response)))
@@ -275,11 +303,13 @@ class Client:
             return text + ". The PBX wants HTTPS: use https:// in url (https://%s)." % (target.netloc or self.host)
         return text + ". Set url to the address the PBX redirects to (scheme, host and port only)."
 
-    def _wait(self, attempt, delay, why):
+    def _wait(self, attempt, delay, why, reason):
         self.counts["retries"] += 1
+        self.retry_reasons[reason] = self.retry_reasons.get(reason, 0) + 1
         if delay is None:
-            delay = min(0.5 * (2 ** (attempt - 1)), 10.0)
-        self.warnings.append(self.scrub("%s; retry %d of %d in %.1fs" % (why, attempt, self.retries, delay)))
+            delay = backoff(attempt)
+        if self.counts["retries"] <= TOLD_RETRIES:
+            self._warnings.append(self.scrub("%s; retry %d of %d in %.1fs" % (why, attempt, self.retries, delay)))
         self.sleep(delay)
 
     def _vendor_message(self, response):

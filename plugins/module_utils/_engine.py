@@ -15,7 +15,7 @@ __metaclass__ = type
 import json
 import time
 
-from ansible_collections.pbxops.pbx.plugins.module_utils._client import AmbiguousWrite, PbxError
+from ansible_collections.pbxops.pbx.plugins.module_utils._client import AmbiguousWrite, PbxError, backoff
 from ansible_collections.pbxops.pbx.plugins.module_utils._driver import ReferenceMissing, TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import MASK
 
@@ -67,7 +67,20 @@ class Engine:
         self.retries = retries
         self.sleep = sleep
         self.push = push
-        self.warnings = []
+        self._warnings = []
+        #: writes whose answer was lost, and how many of them the re-read found already applied
+        self.doubtful = {"writes": 0, "landed": 0}
+
+    @property
+    def warnings(self):
+        out = list(self._warnings)
+        doubtful = self.doubtful["writes"]
+        if doubtful:
+            out.append("%d write%s got no clear answer (an error after the PBX may have applied it, or a lost "
+                       "connection); each %s read back before anything was sent again: %d had been applied, %d were "
+                       "sent again" % (doubtful, "" if doubtful == 1 else "s", "was" if doubtful == 1 else "were",
+                                       self.doubtful["landed"], doubtful - self.doubtful["landed"]))
+        return out
 
     # -- plan --------------------------------------------------------------------
     def current(self):
@@ -79,7 +92,7 @@ class Engine:
                 raise
             # A pbx_tenant task before this one is skipped by --check too: predict what this
             # task would do in the tenant that task would create.
-            self.warnings.append("%s; check mode predicts this task as if the tenant existed and were empty"
+            self._warnings.append("%s; check mode predicts this task as if the tenant existed and were empty"
                                  % exc.msg)
             self.handler.tenant_missing = True
             objects = []
@@ -108,7 +121,7 @@ class Engine:
         except ReferenceMissing as exc:
             if not self.check_mode:
                 raise
-            self.warnings.append("%s; check mode predicts this change as if an earlier task of the play created "
+            self._warnings.append("%s; check mode predicts this change as if an earlier task of the play created "
                                  "it (a real run fails unless one does)" % exc.msg)
 
     def _whole_pbx_refusal(self, extra):
@@ -235,10 +248,12 @@ class Engine:
                 attempts += 1
                 if attempts > self.retries:
                     raise
-                self.sleep(exc.retry_after if exc.retry_after is not None else min(0.5 * 2 ** (attempts - 1), 10))
+                self.doubtful["writes"] += 1
+                self.sleep(exc.retry_after if exc.retry_after is not None else backoff(attempts))
                 fresh = self.handler.get(self.tenant, step.key)
                 redo = self._step(self._desired(step), fresh)
                 if redo.action == "none":
+                    self.doubtful["landed"] += 1
                     return
                 step.current, step.changes = redo.current, redo.changes
                 step.action = redo.action
@@ -258,7 +273,7 @@ class Engine:
             readable = True
         except PbxError as reread:
             readable = False
-            self.warnings.append("after the failure the %ss could not be read again (%s): changes not confirmed are "
+            self._warnings.append("after the failure the %ss could not be read again (%s): changes not confirmed are "
                                  "reported as %s" % (self.resource.title, reread.msg, UNKNOWN))
         fresh = dict((obj[self.resource.key], obj) for obj in fresh) if readable else {}
         for step in order:

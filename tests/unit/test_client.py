@@ -5,7 +5,7 @@ import time
 import pytest
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import (
-    MASK, AmbiguousWrite, Client, PbxApiError, PbxError, check_url)
+    MASK, AmbiguousWrite, Client, PbxApiError, PbxError, backoff, check_url)
 
 PATH = "/api/no_such_thing"  # answered 404 by the simulator (counted as unrouted); faults still apply
 
@@ -34,7 +34,31 @@ def test_back_off_without_retry_after_grows(sim):
     c = client(sim)
     with pytest.raises(PbxApiError):
         c.request("GET", PATH)
-    assert c.sleeps == [0.5, 1.0, 2.0]
+    # Each wait is drawn from the upper half of a doubling ceiling: 0.5, 1, 2 s.
+    for wait, ceiling in zip(c.sleeps, (0.5, 1.0, 2.0)):
+        assert ceiling / 2 <= wait <= ceiling, c.sleeps
+    assert len(c.sleeps) == 3
+
+
+def test_back_off_is_jittered():
+    waits = set(round(backoff(2), 6) for _ in range(50))
+    assert len(waits) > 40, "two jobs that met the same outage must not retry at the same instant"
+    assert all(0.5 <= w <= 1.0 for w in waits)
+    assert all(5.0 <= backoff(a) <= 10.0 for a in range(6, 12)), "the ceiling stops at 10 s"
+
+
+def test_many_retries_are_counted_in_one_warning(sim):
+    sim.faults({"kind": "status", "status": 503, "count": 2}, {"kind": "status", "status": 429, "retry_after": 0,
+                                                               "count": 3})
+    c = client(sim, retries=5)
+    for _ in range(3):
+        with pytest.raises(PbxApiError):
+            c.request("GET", PATH)
+    assert c.counts["retries"] == 5
+    told = [w for w in c.warnings if "retry " in w]
+    assert len(told) == 3, c.warnings
+    assert c.warnings[-1].startswith("5 retries in all after transient failures (HTTP 429: 3, "
+                                     "HTTP 503: 2); each request is retried at most 5 times"), c.warnings
 
 
 def test_retries_are_bounded(sim):
