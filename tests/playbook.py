@@ -27,6 +27,76 @@ CONNECTION = {
 }
 
 
+# -- every output, every secret (tests/integration/conftest.py fails the suite on a leak) -------------------
+#: (what ran, its whole output) for every ansible-playbook run of this test process
+RUNS = []
+#: every secret value this process handed to a run (as an option, a variable or an environment variable)
+SECRETS = set()
+#: string values handed to a run as options that are not secret: a secret equal to one of them (the
+#: simulator's admin/admin) shows in the output as that option, which is no leak
+PLAIN = set()
+SECRET_ENV = ("PBX_PASSWORD", "PBX_API_KEY")
+
+
+def _secret_keys():
+    sys.path.insert(0, ensure_collection_link())
+    from ansible_collections.pbxops.pbx.plugins.module_utils._fields import RESOURCES
+
+    keys = set(["password", "api_key"])
+
+    def walk(options):
+        for option in options:
+            if option.secret:
+                keys.add(option.name)
+            walk(option.options or ())
+
+    for resource in RESOURCES.values():
+        walk(resource.options.values())
+    return frozenset(keys)
+
+
+SECRET_KEYS = None
+
+
+def harvest(value, secret=False):
+    """Record the secret values (by option name, at any depth) and the plain ones of a run's inputs."""
+    global SECRET_KEYS
+    if SECRET_KEYS is None:
+        SECRET_KEYS = _secret_keys()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            harvest(item, secret or key in SECRET_KEYS)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            harvest(item, secret)
+    elif isinstance(value, (str, int)) and not isinstance(value, bool) and "{{" not in str(value):
+        (SECRETS if secret else PLAIN).add(str(value))
+
+
+def record(what, output, *inputs, env=None):
+    for value in inputs:
+        harvest(value)
+    for key, value in (env or {}).items():
+        harvest({key: value}, key in SECRET_ENV)
+    RUNS.append((what, output))
+
+
+def leaks():
+    """[(secret, what ran)] for every secret that appears in any recorded output.
+
+    A secret that is also a plain value of some run (a username), or shorter than 6 characters, cannot be told
+    from ordinary text; a secret of digits (a PIN) counts only where no digit touches it."""
+    found = []
+    for secret in sorted(SECRETS - PLAIN):
+        if len(secret) < 6:
+            continue
+        pattern = re.compile(r"(?<!\d)%s(?!\d)" % re.escape(secret) if secret.isdigit() else re.escape(secret))
+        for what, output in RUNS:
+            if pattern.search(output):
+                found.append((secret, what))
+    return found
+
+
 def ensure_collection_link():
     target = os.path.join(COLLECTIONS, "ansible_collections", "pbxops", "pbx")
     if not os.path.islink(target):
@@ -97,6 +167,7 @@ def run_playbook_text(url, connection, text, extra_vars=None, check=False, timeo
     proc = subprocess.run(cmd, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                           timeout=timeout, universal_newlines=True)
     shutil.rmtree(tmp, ignore_errors=True)
+    record("playbook text", proc.stdout, yaml.safe_load(text), extra_vars, connection)
     return proc.returncode, proc.stdout
 
 
@@ -184,7 +255,19 @@ def run_playbook(url, playbook, *args, env=None, timeout=900):
     proc = subprocess.run(cmd, check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           env=_environment(collections, tmp, env), timeout=timeout, universal_newlines=True)
     shutil.rmtree(tmp, ignore_errors=True)
+    record(playbook, proc.stdout, _inventory_vars(), list(args), env=env)
     return PlaybookRun(proc.returncode, proc.stdout)
+
+
+def _inventory_vars():
+    """The example inventory's variables (the tenant definitions of host_vars carry the playbooks' secrets)."""
+    out = []
+    for folder, _dirs, files in os.walk(os.path.dirname(INVENTORY)):
+        for name in files:
+            if name.endswith((".yml", ".yaml")):
+                with open(os.path.join(folder, name)) as fh:
+                    out.append(yaml.safe_load(fh))
+    return out
 
 
 def run_play(url, connection, tasks, check=False, diff=False, verbosity=0, extra_vars=None, env=None,
@@ -235,4 +318,6 @@ def run_play(url, connection, tasks, check=False, diff=False, verbosity=0, extra
         with open(out_file) as fh:
             results = json.load(fh)
     shutil.rmtree(tmp, ignore_errors=True)
+    record(" / ".join(name for name, _reg in names), proc.stdout + json.dumps(results), tasks, connection, extra_vars,
+           env=env)
     return PlayResult(proc.returncode, proc.stdout, results)

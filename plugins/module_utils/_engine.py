@@ -25,6 +25,10 @@ PAST = {"create": "created", "update": "updated", "delete": "deleted", "replace"
 ORDER = ("delete", "replace", "update", "create")
 # How far a planned change got, when a run failed part-way.
 APPLIED, PARTIAL, NOT_APPLIED, UNKNOWN = "applied", "partial", "not_applied", "unknown"
+# A planned change the run never sent, because it stopped at an earlier one.
+NOT_ATTEMPTED = "not_attempted"
+# A failure message names at most this many objects per outcome; the result lists every one.
+NAMED_KEYS = 10
 
 
 class Step:
@@ -46,6 +50,15 @@ def _restrict(desired, current):
     if isinstance(desired, dict) and isinstance(current, dict):
         return dict((k, _restrict(v, current.get(k))) for k, v in desired.items())
     return current
+
+
+def _keys(keys):
+    if not keys:
+        return "none"
+    named = ", ".join(str(k) for k in keys[:NAMED_KEYS])
+    if len(keys) > NAMED_KEYS:
+        named += " and %d more (%d in all)" % (len(keys) - NAMED_KEYS, len(keys))
+    return named
 
 
 def diff_text(view):
@@ -231,17 +244,21 @@ class Engine:
             raise self._failure(exc, failed, order)
 
     def _apply_one(self, step):
+        # What is left to send: after a write whose answer was lost, a create the PBX made only in part is
+        # finished with an update. The step keeps its planned action, which is what the user asked for and
+        # what the summary counts (a phone created under a lost answer is still "created").
+        action, current, changes = step.action, step.current, step.changes
         attempts = 0
         while True:
             try:
-                if step.action == "create":
+                if action == "create":
                     self.handler.create(self.tenant, step.item)
-                elif step.action == "update":
-                    self.handler.update(self.tenant, step.current, step.changes, step.item)
-                elif step.action == "delete":
-                    self.handler.delete(self.tenant, step.current)
-                elif step.action == "replace":
-                    self.handler.replace(self.tenant, step.current, step.item)
+                elif action == "update":
+                    self.handler.update(self.tenant, current, changes, step.item)
+                elif action == "delete":
+                    self.handler.delete(self.tenant, current)
+                elif action == "replace":
+                    self.handler.replace(self.tenant, current, step.item)
                 return
             except AmbiguousWrite as exc:
                 # The PBX may have applied it: look before sending anything again.
@@ -250,13 +267,17 @@ class Engine:
                     raise
                 self.doubtful["writes"] += 1
                 self.sleep(exc.retry_after if exc.retry_after is not None else backoff(attempts))
-                fresh = self.handler.get(self.tenant, step.key)
+                try:
+                    fresh = self.handler.get(self.tenant, step.key)
+                except PbxError as reread:
+                    # The user needs the write's own failure first: the read only says the PBX is still away.
+                    raise PbxError("%s; reading it back to see whether the PBX applied it failed too: %s"
+                                   % (exc.msg, reread.msg))
                 redo = self._step(self._desired(step), fresh)
                 if redo.action == "none":
                     self.doubtful["landed"] += 1
                     return
-                step.current, step.changes = redo.current, redo.changes
-                step.action = redo.action
+                action, current, changes = redo.action, redo.current, redo.changes
 
     def _desired(self, step):
         item = dict(step.item) if step.item is not None else {self.resource.key: step.key}
@@ -267,27 +288,33 @@ class Engine:
     # -- failure ------------------------------------------------------------------------
     def _failure(self, exc, failed, order):
         """Read the PBX again and say, per planned change, how far it got."""
-        uncertain = [s for s in order if s.outcome is None and (s is failed or s.action == "create")]
+        if failed is None:
+            # The bulk preparation failed: any create may or may not have been made; nothing else was tried.
+            uncertain = [s for s in order if s.action == "create"]
+        else:
+            # A bulk preparation may have made the creates after the failed step as well.
+            uncertain = [s for s in order if s.outcome is None and (s is failed or s.action == "create")]
         try:
             fresh = self.handler.list(self.tenant) if uncertain else []
             readable = True
         except PbxError as reread:
             readable = False
-            self._warnings.append("after the failure the %ss could not be read again (%s): changes not confirmed are "
-                                 "reported as %s" % (self.resource.title, reread.msg, UNKNOWN))
+            self._warnings.append("after the failure the %ss could not be read again (%s): changes not confirmed "
+                                  "are reported as %s" % (self.resource.title, reread.msg, UNKNOWN))
         fresh = dict((obj[self.resource.key], obj) for obj in fresh) if readable else {}
         for step in order:
             if step.outcome is not None:
-                continue
-            if step not in uncertain:
-                step.outcome = NOT_APPLIED  # never attempted
-            elif not readable:
-                step.outcome = UNKNOWN if step is failed else NOT_APPLIED
+                continue  # applied before the failure
+            judged = self._outcome(step, fresh.get(step.key)) if readable and step in uncertain else None
+            if step is failed or failed is None and step.action == "create":
+                step.outcome = judged or UNKNOWN  # sent: as the PBX now holds it
+            elif judged in (APPLIED, PARTIAL):
+                step.outcome = judged  # never sent alone, but a bulk preparation made it
             else:
-                step.outcome = self._outcome(step, fresh.get(step.key))
+                step.outcome = NOT_ATTEMPTED
         title = self.resource.title
         if failed is None:
-            where = "while preparing to create %d %ss" % (len([s for s in order if s.action == "create"]), title)
+            where = "while preparing to create %d %ss" % (len(uncertain), title)
         else:
             where = "%s %s: could not %s it" % (title, failed.key, VERB[failed.action])
         msg = "%s: %s" % (where, exc.msg)
@@ -295,10 +322,15 @@ class Engine:
         if len(order) > 1 or groups[PARTIAL] or groups[UNKNOWN]:
             parts = []
             for outcome, label in ((APPLIED, "applied"), (PARTIAL, "partly applied"), (UNKNOWN, "unknown"),
-                                   (NOT_APPLIED, "not applied")):
-                if groups[outcome] or outcome in (APPLIED, NOT_APPLIED):
-                    parts.append("%s: %s" % (label, ", ".join(str(k) for k in groups[outcome]) or "none"))
-            msg += " (after the failure, read back from the PBX: %s)" % "; ".join(parts)
+                                   (NOT_APPLIED, "not applied"), (NOT_ATTEMPTED, "not attempted")):
+                if groups[outcome] or outcome == APPLIED:
+                    parts.append("%s: %s" % (label, _keys(groups[outcome])))
+            how = "read back from the PBX" if readable else "the PBX could not be read again"
+            msg += " (%s %d planned changes, after the failure, %s: %s)" % (
+                "stopped at %s %s of" % (title, failed.key) if failed is not None else "of", len(order), how,
+                "; ".join(parts))
+            if groups[NOT_APPLIED] or groups[NOT_ATTEMPTED] or groups[PARTIAL] or groups[UNKNOWN]:
+                msg += ". Once the cause is gone, run the task again: it sends only the changes still missing"
         return ApplyFailed(msg, **groups)
 
     def _outcome(self, step, obj):
@@ -319,7 +351,7 @@ class Engine:
 
     @staticmethod
     def _outcomes(order):
-        groups = dict((o, []) for o in (APPLIED, PARTIAL, NOT_APPLIED, UNKNOWN))
+        groups = dict((o, []) for o in (APPLIED, PARTIAL, NOT_APPLIED, UNKNOWN, NOT_ATTEMPTED))
         for step in order:
             groups[step.outcome].append(step.key)
         return groups
@@ -386,8 +418,9 @@ class Engine:
             diffs.append(self.diff(step))
         if failure is not None:
             summary["not_applied"] = len(failure.details[NOT_APPLIED])
-            if failure.details[UNKNOWN]:
-                summary["unknown"] = len(failure.details[UNKNOWN])
+            for outcome in (NOT_ATTEMPTED, UNKNOWN):
+                if failure.details[outcome]:
+                    summary[outcome] = len(failure.details[outcome])
             changed = any(step.outcome in (APPLIED, PARTIAL, UNKNOWN) for step in steps)
         else:
             changed = any(s.action != "none" for s in steps)

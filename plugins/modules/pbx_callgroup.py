@@ -429,6 +429,11 @@ not_applied:
   returned: on failure
   type: list
   elements: str
+not_attempted:
+  description: On failure, the numbers of the groups whose change was never sent (the run stopped at an earlier one).
+  returned: on failure
+  type: list
+  elements: str
 unknown:
   description: On failure, the numbers of the groups whose state could not be read back.
   returned: on failure

@@ -351,14 +351,15 @@ objects:
       description:
         - Only when the task failed part-way; how far this change got, read back from the PBX after the failure.
         - V(applied) (the PBX holds it), V(partial) (for example created, but not every option set yet),
-          V(not_applied), or V(unknown) when the PBX could not be read again.
+          V(not_applied) (sent, but the PBX does not hold it), V(not_attempted) (never sent: the run stopped at
+          an earlier change), or V(unknown) when the PBX could not be read again.
       type: str
       returned: on failure
 summary:
   description:
     - How many extensions were created, updated, deleted and left unchanged.
     - After a failure it counts what the PBX holds, read back after the failure (a planned create counts only if
-      the extension exists), and adds V(not_applied) (and V(unknown) when the PBX could not be read again).
+      the extension exists), and adds V(not_applied) (and V(not_attempted) and V(unknown) when there are any).
   returned: always
   type: dict
   sample: {"created": 2, "updated": 1, "deleted": 0, "unchanged": 97}
@@ -374,6 +375,11 @@ partial:
   elements: str
 not_applied:
   description: On failure, the numbers whose change was not made.
+  returned: on failure
+  type: list
+  elements: str
+not_attempted:
+  description: On failure, the numbers whose change was never sent (the run stopped at an earlier one).
   returned: on failure
   type: list
   elements: str

@@ -558,6 +558,11 @@ not_applied:
   returned: on failure
   type: list
   elements: str
+not_attempted:
+  description: On failure, the MACs whose change was never sent (the run stopped at an earlier one).
+  returned: on failure
+  type: list
+  elements: str
 unknown:
   description: On failure, the MACs whose state could not be read back.
   returned: on failure

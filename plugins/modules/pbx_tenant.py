@@ -372,14 +372,15 @@ objects:
     outcome:
       description:
         - Only when the task failed part-way; how far this change got, read back from the PBX after the failure.
-        - V(applied), V(partial), V(not_applied), or V(unknown) when the PBX could not be read again.
+        - V(applied), V(partial), V(not_applied) (sent, but the PBX does not hold it), V(not_attempted) (never
+          sent: the run stopped at an earlier change), or V(unknown) when the PBX could not be read again.
       type: str
       returned: on failure
 summary:
   description:
     - How many tenants were created, updated, deleted and left unchanged.
     - After a failure it counts what the PBX holds, read back after the failure, and adds V(not_applied) (and
-      V(unknown) when the PBX could not be read again).
+      V(not_attempted) and V(unknown) when there are any).
   returned: always
   type: dict
   sample: {"created": 1, "updated": 0, "deleted": 0, "unchanged": 3}
@@ -395,6 +396,11 @@ partial:
   elements: str
 not_applied:
   description: On failure, the tenants whose change was not made.
+  returned: on failure
+  type: list
+  elements: str
+not_attempted:
+  description: On failure, the tenants whose change was never sent (the run stopped at an earlier one).
   returned: on failure
   type: list
   elements: str

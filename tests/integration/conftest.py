@@ -1,9 +1,23 @@
 import pytest
 
+import playbook
 from playbook import CONNECTION, make_tenant, run_play
 from samples import TENANT
 
 PLATFORMS = ("sipxcom", "ipcortex", "portsip")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_output():
+    """The whole output of every ansible-playbook run of the suite (results, warnings, failures, -vvv, --diff)
+    holds none of the secret values any test handed to any run. Under xdist each worker checks the runs it
+    made, which include every run its secrets went to."""
+    yield
+    leaks = playbook.leaks()
+    assert playbook.RUNS and playbook.SECRETS, "no run or no secret was recorded: the check would prove nothing"
+    assert not leaks, "secrets in the output of %d of %d runs: %s" % (
+        len(set(what for _s, what in leaks)), len(playbook.RUNS),
+        "; ".join("%r in %s" % (secret[:3] + "...", what[:80]) for secret, what in leaks[:20]))
 
 
 @pytest.fixture(params=PLATFORMS)

@@ -268,8 +268,10 @@ def test_bulk_failure_reports_what_the_pbx_holds(target):
         assert [o["outcome"] for o in failed["objects"]] == ["applied", "partial", "partial"]
     else:
         assert exists == {"701": True, "702": False, "703": False}
-        assert (failed["applied"], failed["partial"], failed["not_applied"]) == (["701"], [], ["702", "703"])
-        assert failed["summary"] == {"created": 1, "updated": 0, "deleted": 0, "unchanged": 0, "not_applied": 2}
+        assert (failed["applied"], failed["partial"], failed["not_applied"]) == (["701"], [], ["702"])
+        assert failed["not_attempted"] == ["703"], "the run stopped at 702"
+        assert failed["summary"] == {"created": 1, "updated": 0, "deleted": 0, "unchanged": 0, "not_applied": 1,
+                                     "not_attempted": 1}
     target.sim.ops("DELETE", "faults")
     target.sim.reset_stats()
     done = assert_ok(target.play([task("bulk", extensions=items)]), "bulk")

@@ -158,6 +158,9 @@ class Fault:
     writes_only: only requests that are not GET/HEAD.
     skip: let this many matching requests through before the fault starts
     (e.g. fail the second write of a bulk run).
+    after_writes: the fault starts once this many writes (requests that are not
+    GET/HEAD) of its platform have come in, on any path: a PBX that goes down
+    part-way through a bulk run, for its reads as well as its writes.
     """
 
     kind: str
@@ -173,6 +176,7 @@ class Fault:
     body: object = None
     location: object = None
     skip: int = 0
+    after_writes: int = 0
     fired: int = 0
     seen: int = 0
 
@@ -208,6 +212,8 @@ class Fault:
             raise ValueError("rate must be a number between 0 and 1")
         if not _is_number(fault.skip, int) or fault.skip < 0:
             raise ValueError("skip must be an integer >= 0")
+        if not _is_number(fault.after_writes, int) or fault.after_writes < 0:
+            raise ValueError("after_writes must be an integer >= 0")
         if not _is_number(fault.seconds) or fault.seconds < 0:
             raise ValueError("seconds must be a number >= 0")
         for key in ("method", "path"):
@@ -253,10 +259,12 @@ class Faults:
         self._lock = threading.Lock()
         self._faults = []
         self._random = random.Random(seed)
+        self._writes = {}  # platform -> writes seen since the faults were set
 
     def set(self, faults, seed=None):
         with self._lock:
             self._faults = list(faults)
+            self._writes = {}
             if seed is not None:
                 self._random.seed(seed)
 
@@ -270,8 +278,13 @@ class Faults:
     def take(self, platform, method, path):
         """The first active fault for this request, consuming one use of it."""
         with self._lock:
+            writes_before = self._writes.get(platform, 0)
+            if method not in ("GET", "HEAD"):
+                self._writes[platform] = writes_before + 1
             for fault in self._faults:
                 if not fault.matches(platform, method, path):
+                    continue
+                if writes_before < fault.after_writes:
                     continue
                 fault.seen += 1
                 if fault.seen <= fault.skip:

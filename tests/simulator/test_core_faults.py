@@ -70,6 +70,18 @@ def test_skip_lets_matching_requests_through_first(sim, http):
     assert statuses(sim, http, "POST", PORTSIP, 4) == [normal, normal, 503, normal]
 
 
+def test_after_writes_takes_the_platform_down_part_way(sim, http):
+    normal_read = baseline(sim, http, "GET", PORTSIP)
+    normal_write = baseline(sim, http, "POST", PORTSIP)
+    sim.faults({"kind": "status", "status": 503, "count": None, "platform": "portsip", "after_writes": 2})
+    # Reads before the second write still pass; after it, every request of the platform fails.
+    assert statuses(sim, http, "GET", PORTSIP, 1) == [normal_read]
+    assert statuses(sim, http, "POST", PORTSIP, 2) == [normal_write, normal_write]
+    assert statuses(sim, http, "GET", PORTSIP, 2) == [503, 503]
+    assert statuses(sim, http, "POST", PORTSIP, 1) == [503]
+    assert statuses(sim, http, "GET", SIPXCOM, 1) != [503], "other platforms stay up"
+
+
 def test_unlimited_count(sim, http):
     sim.faults({"kind": "status", "status": 503, "count": None})
     assert statuses(sim, http, "GET", SIPXCOM, 5) == [503] * 5
@@ -187,6 +199,8 @@ def test_operator_api_is_never_faulted(sim, http):
     ({"kind": "status", "count": "two"}, "count"),
     ({"kind": "status", "skip": -1}, "skip"),
     ({"kind": "status", "skip": 1.5}, "skip"),
+    ({"kind": "status", "after_writes": -1}, "after_writes"),
+    ({"kind": "status", "after_writes": "3"}, "after_writes"),
     ({"kind": "status", "rate": 1.5}, "rate"),
     ({"kind": "status", "rate": "often"}, "rate"),
     ({"kind": "status", "status": "abc"}, "status"),

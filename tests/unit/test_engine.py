@@ -126,12 +126,16 @@ def test_failure_reports_applied_and_not_applied():
     d.fail_on[("create", "2")] = PbxError("POST /users failed: HTTP 400: bad")
     report = engine(d).run([item("1"), item("2"), item("3")])
     failure = report["failure"]
-    assert failure.details["applied"] == ["1"] and failure.details["not_applied"] == ["2", "3"]
+    assert failure.details["applied"] == ["1"] and failure.details["not_applied"] == ["2"]
+    assert failure.details["not_attempted"] == ["3"], "the run stopped at 2: 3 was never sent"
     assert "extension 2: could not create it" in failure.msg and "HTTP 400: bad" in failure.msg
+    assert "stopped at extension 2 of 3 planned changes" in failure.msg
+    assert "applied: 1; not applied: 2; not attempted: 3" in failure.msg
     assert report["changed"] is True
-    assert [o["outcome"] for o in report["objects"]] == ["applied", "not_applied", "not_applied"]
+    assert [o["outcome"] for o in report["objects"]] == ["applied", "not_applied", "not_attempted"]
     # The summary says what was done, not what was planned.
-    assert report["summary"] == {"created": 1, "updated": 0, "deleted": 0, "unchanged": 0, "not_applied": 2}
+    assert report["summary"] == {"created": 1, "updated": 0, "deleted": 0, "unchanged": 0, "not_applied": 1,
+                                 "not_attempted": 1}
 
 
 def test_failure_is_judged_from_what_the_pbx_holds_afterwards():
@@ -150,9 +154,10 @@ def test_failure_is_judged_from_what_the_pbx_holds_afterwards():
     report = engine(d).run([item("1", email="a@x"), item("2", email="b@x"), item("3", email="c@x"),
                             item("9", email="new@x")])
     details = report["failure"].details
-    assert (details["applied"], details["partial"], details["not_applied"]) == (["9", "1"], ["2"], ["3"])
-    assert report["summary"] == {"created": 2, "updated": 1, "deleted": 0, "unchanged": 0, "not_applied": 1}
-    assert "partly applied: 2" in report["failure"].msg and "not applied: 3" in report["failure"].msg
+    assert (details["applied"], details["partial"], details["not_attempted"]) == (["9", "1"], ["2"], ["3"])
+    assert report["summary"] == {"created": 2, "updated": 1, "deleted": 0, "unchanged": 0, "not_applied": 0,
+                                 "not_attempted": 1}
+    assert "partly applied: 2" in report["failure"].msg and "not attempted: 3" in report["failure"].msg
     assert d.lists == 2, "one listing to plan, one to see what the failure left"
 
 
@@ -163,8 +168,18 @@ def test_failure_without_a_readable_pbx_says_so():
     e = engine(d)
     report = e.run([item("1"), item("2"), item("3")])
     details = report["failure"].details
-    assert (details["applied"], details["unknown"], details["not_applied"]) == (["1"], ["2"], ["3"])
+    assert (details["applied"], details["unknown"], details["not_attempted"]) == (["1"], ["2"], ["3"])
     assert report["summary"]["unknown"] == 1 and any("could not be read again" in w for w in e.warnings)
+    assert "the PBX could not be read again: applied: 1; unknown: 2; not attempted: 3" in report["failure"].msg
+
+
+def test_a_long_failure_names_the_first_objects_and_counts_the_rest():
+    d = MemoryKind()
+    d.fail_on[("create", "5")] = PbxError("POST /users: HTTP 400")
+    report = engine(d).run([item(str(n)) for n in range(1, 31)])
+    details = report["failure"].details
+    assert details["applied"] == ["1", "2", "3", "4"] and len(details["not_attempted"]) == 25
+    assert "not attempted: 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 and 15 more (25 in all)" in report["failure"].msg
 
 
 def test_only_changed_objects_are_listed():
