@@ -26,7 +26,8 @@ def phones(sim, platform, tenant):
     if platform == "sipxcom":
         return [p["serialNo"] for p in ph_sipxcom._get(sim, "/api/phones")["phones"]]  # pylint: disable=W0212
     if platform == "ipcortex":
-        return [r["mac"] for r in ph_ipcortex.active(sim, tenant) if str(r["port"]) == "0"]
+        # One row per port: phoneid is the MAC followed by the port number.
+        return [r["phoneid"][:12] for r in ph_ipcortex.active(sim, tenant) if int(r["phoneid"][12:] or 0) == 0]
     api = ph_portsip.PortsipPhones(sim, tenant)
     return [ph_portsip._plain(phone["mac"]) for user in api.users()  # pylint: disable=W0212
             for phone in api.get("/users/%s/phones" % user["id"]).json()["items"]]

@@ -106,7 +106,7 @@ class Engine:
             # A pbx_tenant task before this one is skipped by --check too: predict what this
             # task would do in the tenant that task would create.
             self._warnings.append("%s; check mode predicts this task as if the tenant existed and were empty"
-                                 % exc.msg)
+                                  % exc.msg)
             self.handler.tenant_missing = True
             objects = []
         key = self.resource.key
@@ -135,7 +135,7 @@ class Engine:
             if not self.check_mode:
                 raise
             self._warnings.append("%s; check mode predicts this change as if an earlier task of the play created "
-                                 "it (a real run fails unless one does)" % exc.msg)
+                                  "it (a real run fails unless one does)" % exc.msg)
 
     def _whole_pbx_refusal(self, extra):
         title = self.resource.title
