@@ -41,7 +41,7 @@ def test_back_off_without_retry_after_grows(sim):
 
 
 def test_back_off_is_jittered():
-    waits = set(round(backoff(2), 6) for attempt in range(50))
+    waits = set(round(backoff(2), 6) for dummy in range(50))
     assert len(waits) > 40, "two jobs that met the same outage must not retry at the same instant"
     assert all(0.5 <= w <= 1.0 for w in waits)
     assert all(5.0 <= backoff(a) <= 10.0 for a in range(6, 12)), "the ceiling stops at 10 s"
@@ -51,7 +51,7 @@ def test_many_retries_are_counted_in_one_warning(sim):
     sim.faults({"kind": "status", "status": 503, "count": 2}, {"kind": "status", "status": 429, "retry_after": 0,
                                                                "count": 3})
     c = client(sim, retries=5)
-    for request in range(3):
+    for dummy in range(3):
         with pytest.raises(PbxApiError):
             c.request("GET", PATH)
     assert c.counts["retries"] == 5
