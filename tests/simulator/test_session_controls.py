@@ -28,7 +28,7 @@ def test_portsip_tokens_expire_after_n_more_requests(sim):
     # One shot: the refreshed token lives on.
     fresh = requests.post(sim.url + "/api/auth/refresh_token", json={"refresh_token": token["refresh_token"]},
                           timeout=5).json()
-    for _ in range(3):
+    for _attempt in range(3):
         assert portsip_get(sim, fresh["access_token"]).status_code == 200
     assert sim.ops("GET", "portsip/sessions") == {"opened": 1, "closed": 0, "open": 1, "refused": 1}
 
@@ -86,7 +86,7 @@ def test_ipcortex_sessions_dropped_after_n_more_requests(sim):
                  cookie)
     fresh = {COOKIE: r.cookies[COOKIE]}
     assert fresh != cookie
-    for _ in range(3):
+    for _attempt in range(3):
         assert ipcortex(sim, "dialplan/read/extension", READ, fresh).json()["result"] == "success"
     assert ipcortex(sim, "auth/logout", {"auth": {"type": "auth"}}, fresh).json() == {"result": "success"}
     assert sim.ops("GET", "ipcortex/sessions") == {"opened": 2, "closed": 1, "dropped": 1, "refused": 1, "open": 0}

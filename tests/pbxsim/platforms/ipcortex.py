@@ -184,7 +184,7 @@ def _count(sim, what, by=1):
 
 def drop_sessions(sim):
     """The PABX forgets every session (a restart, a timeout): their cookies authenticate nothing."""
-    tokens = [token for token, _ in sim.store.items(SESSIONS)]
+    tokens = [item[0] for item in sim.store.items(SESSIONS)]
     for token in tokens:
         sim.store.delete(SESSIONS, token)
     _count(sim, "dropped", len(tokens))

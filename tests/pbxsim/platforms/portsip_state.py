@@ -225,7 +225,7 @@ class State:
 
     def sessions(self):
         """Logins (sessions opened), sign-outs (closed) and sessions never signed out (open)."""
-        rows = [doc for _, doc in self.store.items(SESSIONS)]
+        rows = [item[1] for item in self.store.items(SESSIONS)]
         open_ = sum(1 for doc in rows if doc["open"])
         refused = (self.store.get(OPS, "refused") or {"count": 0})["count"]
         return {"opened": len(rows), "closed": len(rows) - open_, "open": open_, "refused": refused}
