@@ -77,10 +77,21 @@ class Driver:
 
     # -- connection ------------------------------------------------------------
     def connect(self):
-        """Authenticate (when the platform needs a login); called once before the first read."""
+        """Authenticate (when the platform needs a login); called once before the first read.
+
+        A session that ends during the run (a token that expires, a session the PBX forgets) is renewed
+        by the driver, once per refused request, and the refused request sent again: only a request the
+        PBX refused for authentication (so did not process) is resent, never a write it may have applied.
+        A second refusal right after renewing is an error, never another renewal.
+        """
 
     def close(self):
-        """End what connect() opened (a session, a token); called once when the module ends."""
+        """End what connect() opened (a session, a token, and anything a kind opened).
+
+        Called once when the module ends, however it ends (success, failure mid-write, check mode,
+        pbx_info), also when connect() failed or never ran: it must then do nothing. Raising here only
+        turns into a warning (the task's outcome stands). It must not renew a session just to end it.
+        """
 
     def describe_error(self, response):
         """The vendor's message from an error response."""

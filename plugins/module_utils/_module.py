@@ -228,6 +228,9 @@ def run_resource_module(kind):
                 module.warn(client.scrub(warning))
         module.fail_json(msg=client.scrub(exc.msg) if client else exc.msg, changed=False)
         raise  # not reached: fail_json exits
+    except Exception:
+        _close(driver)  # an unexpected error must not leave the session open either
+        raise
     _close(driver)
 
     result = build_result(resource, params, engine, report, module._diff)
@@ -268,6 +271,8 @@ def _close(driver):
         driver.close()
     except PbxError as exc:
         driver.warnings.append("could not close the session with the PBX: %s" % exc.msg)
+    except Exception as exc:  # pylint: disable=broad-except
+        driver.warnings.append("could not close the session with the PBX: %s" % exc)
 
 
 # pbx_info: what it can gather, by the name of the list it returns. The resource kinds come back in
@@ -315,6 +320,9 @@ def run_info_module():
         _close(driver)
         module.fail_json(msg=client.scrub(exc.msg) if client else exc.msg, changed=False)
         raise  # not reached
+    except Exception:
+        _close(driver)  # an unexpected error must not leave the session open either
+        raise
     _close(driver)
     for warning in client.warnings + driver.warnings:
         module.warn(client.scrub(warning))

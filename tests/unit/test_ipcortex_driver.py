@@ -148,3 +148,62 @@ def test_validate_refuses_before_any_request(ipx, item, words):
         d.kind("extension").validate(item, TENANT)
     assert words in info.value.msg
     assert ipx.stats()["requests"] == 0
+
+
+# -- a session the PABX forgets mid-run ------------------------------------------------------------------
+def login_params(sim):
+    creds = sim.ops("GET", "config")["credentials"]["ipcortex"]
+    return {"username": creds["username"], "password": creds["password"]}
+
+
+def test_a_dropped_session_is_renewed_once_and_the_refused_call_resent(ipx):
+    d = driver(ipx, **login_params(ipx))
+    ipx.ops("POST", "ipcortex/drop_sessions")
+    ipx.reset_stats()
+    assert run(d, [{"number": "201", "name": "Ann"}])["failure"] is None
+    by_route = ipx.stats()["by_platform"]["ipcortex"]["by_route"]
+    assert by_route["POST auth"]["logins"] == 1, by_route  # the renewal
+    assert d.renewals == 1
+    sessions = ipx.ops("GET", "ipcortex/sessions")
+    assert sessions["refused"] == 1 and sessions["open"] == 1
+    d.close()
+    assert ipx.ops("GET", "ipcortex/sessions")["open"] == 0
+
+
+def test_a_second_refusal_right_after_renewing_is_an_error_not_a_loop(ipx, monkeypatch):
+    d = driver(ipx, **login_params(ipx))
+    renew = d._renew
+
+    def renew_then_drop(path, message):
+        renew(path, message)
+        ipx.ops("POST", "ipcortex/drop_sessions")  # the new session dies at once too
+
+    monkeypatch.setattr(d, "_renew", renew_then_drop)
+    ipx.ops("POST", "ipcortex/drop_sessions")
+    ipx.reset_stats()
+    with pytest.raises(PbxApiError) as failed:
+        d.kind("extension").list(TENANT)
+    assert "refused the session again right after a new login" in str(failed.value)
+    assert ipx.stats()["by_platform"]["ipcortex"]["by_route"]["POST auth"]["logins"] == 1
+    d.close()  # the PABX forgot that session: closing it is not an error
+    assert ipx.ops("GET", "ipcortex/sessions")["open"] == 0
+
+
+def test_a_renewal_that_cannot_log_in_says_so(ipx):
+    d = driver(ipx, **login_params(ipx))
+    ipx.ops("POST", "ipcortex/drop_sessions")
+    d.params = dict(d.params, password="changed-meanwhile")
+    with pytest.raises(PbxError) as failed:
+        d.kind("extension").list(TENANT)
+    assert "refused the session" in str(failed.value) and "logging in again" in str(failed.value)
+    assert "changed-meanwhile" not in str(failed.value)
+
+
+def test_an_api_key_refusal_is_not_renewed(ipx):
+    d = driver(ipx, api_key="not-the-key")
+    with pytest.raises(PbxApiError) as failed:
+        d.kind("extension").list(TENANT)
+    assert "Authentication failed" in str(failed.value)
+    # One auth call: the key's own check of its companies; no login follows it.
+    assert ipx.stats()["by_platform"]["ipcortex"]["by_route"]["POST auth"]["logins"] == 1
+    assert d.renewals == 0

@@ -190,3 +190,27 @@ def test_a_create_names_the_options_it_lacks(sim):
                                      ("135432", False), ("135555", False), ("13579", False), ("12345678901", False)])
 def test_pin_policy(pin, ok):
     assert (pin_problem(pin) is None) is ok
+
+
+def test_a_401_right_after_renewing_is_an_error_not_a_loop(acme, monkeypatch):
+    d = driver(acme)
+    d.connect()
+    d.kind("extension").list("acme")
+    renew = d._renew
+
+    def renew_then_expire():
+        renew()
+        acme.ops("POST", "portsip/expire_tokens")  # the fresh token dies at once too
+
+    monkeypatch.setattr(d, "_renew", renew_then_expire)
+    acme.ops("POST", "portsip/expire_tokens")
+    acme.reset_stats()
+    with pytest.raises(PbxApiError) as failed:
+        d.kind("extension").create("acme", ITEM)
+    assert failed.value.status == 401
+    assert count(acme, "POST /api/auth/refresh_token", "logins") == 1  # one renewal, not a loop
+    assert acme.stats()["by_status"].get("401") == 2  # the request and its one resend
+    monkeypatch.undo()
+    assert d.kind("extension").get("acme", "101") is None  # nothing was written
+    d.close()
+    assert acme.ops("GET", "portsip/sessions")["open"] == 0

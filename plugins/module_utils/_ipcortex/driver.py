@@ -16,6 +16,13 @@ POST /rest/auth lists the companies the account administers (user.companies,
 as IPCortex's own client reads it), so an API key costs one such call per run.
 A username/password login is closed again (POST /rest/auth/logout) when the
 module ends.
+
+A session the PABX no longer knows (it restarted, or timed the session out) makes
+every call answer ``{"result": "fail", "message": "Authentication required"}``
+(or "Authentication failed"): the PABX refused the call before doing anything
+with it. The driver then logs in again, once for that call, and sends the call
+again; a second refusal right after a fresh login is an error, never another
+login. An API key has no session to renew: its refusal is reported as it is.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,6 +33,10 @@ from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxApiEr
 from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Driver, TenantMissing
 
 DEFAULT_COMPANY = "default"
+#: the session cookie POST /rest/auth sets
+COOKIE = "Red60urne"
+#: what the PABX answers to a call it refused because it did not know the session
+SESSION_REFUSED = ("Authentication required", "Authentication failed")
 HINTS = {
     "Authentication failed": "check api_key, or username and password",
     "Authentication required": "give api_key, or username and password",
@@ -65,6 +76,9 @@ class IpcortexDriver(Driver):
         self.auth = None
         self._companies = None
         self._session = False
+        self._login_answer = None
+        #: sessions renewed during the run (logins after the PABX forgot the session)
+        self.renewals = 0
 
     # -- transport --------------------------------------------------------------------
     def connect(self):
@@ -74,19 +88,41 @@ class IpcortexDriver(Driver):
             return
         if not user or password is None:
             raise PbxError("IPCortex needs api_key, or username and password")
-        answer = self.post("/auth", {"auth": {"type": "auth", "username": user, "password": password}},
-                           idempotent=True, company=None, what="log in as %s" % user)
-        session = (answer.get("user") or {}).get("session")
-        self.client.add_secret(session)
-        self._session = True
-        self._companies = companies_of(answer.get("user"))
+        self._login(user, password)
+        self._companies = companies_of(self._login_answer.get("user"))
         # From here on the Red60urne cookie set by the login authenticates every call.
         self.auth = {"type": "auth"}
+
+    def _login(self, user, password):
+        answer = self.post("/auth", {"auth": {"type": "auth", "username": user, "password": password}},
+                           idempotent=True, company=None, what="log in as %s" % user)
+        self.client.add_secret((answer.get("user") or {}).get("session"))
+        self._login_answer = answer
+        self._session = True
 
     def close(self):
         if self._session:
             self._session = False
-            self.post("/auth/logout", {"auth": {"type": "auth"}}, idempotent=True, company=None, what="log out")
+            try:
+                self.post("/auth/logout", {"auth": {"type": "auth"}}, idempotent=True, company=None,
+                          what="log out")
+            except PbxApiError as exc:
+                # A session the PABX already forgot is closed: nothing is left open.
+                if exc.vendor_message not in SESSION_REFUSED:
+                    raise
+
+    def _renew(self, path, message):
+        """Log in again after the PABX refused the session for a call (which it therefore did not do)."""
+        jar = self.client.session.cookies
+        for cookie in [c for c in jar if c.name == COOKIE]:
+            jar.clear(cookie.domain, cookie.path, cookie.name)  # the dead session must not be reused
+        user = self.params.get("username")
+        try:
+            self._login(user, self.params.get("password"))
+        except PbxApiError as exc:
+            raise PbxError("IPCortex: the PABX refused the session (%s) for POST %s%s, and logging in again as %s "
+                           "failed: %s" % (message, self.prefix, path, user, exc.vendor_message))
+        self.renewals += 1
 
     def companies(self):
         """The companies the account administers, or None when the PABX does not say."""
@@ -116,7 +152,7 @@ class IpcortexDriver(Driver):
             return str(body["message"])
         return response.text[:500]
 
-    def post(self, path, body, idempotent, company, what=None, option_of=None):
+    def post(self, path, body, idempotent, company, what=None, option_of=None, resent=False):
         response = self.call("POST", path, json=body, idempotent=idempotent)
         try:
             answer = response.json()
@@ -129,6 +165,13 @@ class IpcortexDriver(Driver):
         if answer["result"] != "success":
             message = self.client.scrub(answer.get("message") or "no reason given")
             hint = hint_for(message, company, option_of)
+            if self._session and message in SESSION_REFUSED and not path.startswith("/auth"):
+                if not resent:
+                    # Refused before the PABX did anything with it: sending it again cannot repeat a write.
+                    self._renew(path, message)
+                    return self.post(path, body, idempotent, company, what, option_of, resent=True)
+                hint = ("the PABX refused the session again right after a new login as %s (it logs in again "
+                        "once per call, not twice)" % self.params.get("username"))
             if what:
                 hint = "could not %s%s" % (what, ": " + hint if hint else "")
             raise PbxApiError("POST", self.client.base_path + self.prefix + path, response.status_code, message,

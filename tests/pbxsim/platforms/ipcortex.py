@@ -120,6 +120,8 @@ def authenticate(sim, request, body):
             return user
     user = _by_cookie(sim, request)
     if user is None:
+        if request.cookies.get(COOKIE):
+            _count(sim, "refused")  # a session cookie the PABX does not know (any more)
         raise Fail(AUTH_REQUIRED)
     return user
 
@@ -152,6 +154,7 @@ def login(sim, request, body):
     token = request.cookies.get(COOKIE)
     if not token or sim.store.get(SESSIONS, token) is None:
         token = secrets.token_hex(16)
+        _count(sim, "opened")
     # With a cookie the login applies to that session; otherwise a new one is made (AUTH page).
     sim.store.put(SESSIONS, token, {"contact_id": user["contact_id"]})
     return _answer({"result": "success", "user": user_object(sim, user, token)}, cookie=token)
@@ -161,9 +164,43 @@ def logout(sim, request):
     token = request.cookies.get(COOKIE)
     if not token or sim.store.delete(SESSIONS, token) is None:
         return _fail(AUTH_REQUIRED)
+    _count(sim, "closed")
     response = _answer({"result": "success"})
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+# Operator counters of sessions and the pending drop (GET /_sim/ipcortex/sessions,
+# POST /_sim/ipcortex/drop_sessions?after=N).
+SESSION_COUNTS, OPS = "ipcortex.session_counts", "ipcortex.ops"
+COUNTS = ("opened", "closed", "dropped", "refused")
+
+
+def _count(sim, what, by=1):
+    counts = dict(sim.store.get(SESSION_COUNTS, "all") or dict.fromkeys(COUNTS, 0))
+    counts[what] += by
+    sim.store.put(SESSION_COUNTS, "all", counts)
+
+
+def drop_sessions(sim):
+    """The PABX forgets every session (a restart, a timeout): their cookies authenticate nothing."""
+    tokens = [item[0] for item in sim.store.items(SESSIONS)]
+    for token in tokens:
+        sim.store.delete(SESSIONS, token)
+    _count(sim, "dropped", len(tokens))
+    return len(tokens)
+
+
+def tick(sim):
+    """Called for every /rest request before it is authenticated: runs a pending drop when it is due."""
+    pending = sim.store.get(OPS, "drop")
+    if pending is None:
+        return
+    if pending["after"] > 0:
+        sim.store.put(OPS, "drop", {"after": pending["after"] - 1})
+        return
+    sim.store.delete(OPS, "drop")
+    drop_sessions(sim)
 
 
 def router(sim):
@@ -172,6 +209,7 @@ def router(sim):
     async def auth_call(request: Request):
         logout_path = request.url.path.rstrip("/").endswith("/logout")
         mark(request, kind=LOGIN, label="auth/logout" if logout_path else "auth")
+        tick(sim)
         body = await _body(request)
         return logout(sim, request) if logout_path else login(sim, request, body)
 
@@ -182,6 +220,7 @@ def router(sim):
             type_ = None
         mark(request, kind=READ if verb in READ_VERBS else WRITE,
              label="%s/%s/%s" % (section, verb, type_ or "-"))
+        tick(sim)
         try:
             caller = Caller(sim, authenticate(sim, request, body))
             if section not in SECTIONS:
@@ -200,6 +239,24 @@ def router(sim):
         payload = {"result": "success"}
         payload.update(result)
         return _answer(payload)
+
+    @r.post("/_sim/ipcortex/drop_sessions", include_in_schema=False)
+    async def drop(after: int = None):
+        """Forget every session now, or once the API has served ``after`` more requests (the request after
+        those finds its cookie unknown: "Authentication required")."""
+        if after is None:
+            return {"dropped": drop_sessions(sim)}
+        if after < 0:
+            return JSONResponse({"error": "after is a count of requests (0 or more)"}, status_code=400)
+        sim.store.put(OPS, "drop", {"after": after})
+        return {"drop_after": after}
+
+    @r.get("/_sim/ipcortex/sessions", include_in_schema=False)
+    async def sessions():
+        """Sessions opened (logins that made one), closed (logouts), dropped (by the operator) and open."""
+        counts = dict(sim.store.get(SESSION_COUNTS, "all") or dict.fromkeys(COUNTS, 0))
+        counts["open"] = sim.store.count(SESSIONS)
+        return counts
 
     @r.get("/_sim/ipcortex/reboots", include_in_schema=False)
     async def reboots():

@@ -146,6 +146,7 @@ def router(sim):
             async def endpoint(request: Request):
                 if kind:
                     mark(request, kind=kind)
+                state.tick()
                 try:
                     if since and not state.version_at_least(since):
                         raise not_found("Not Found")
@@ -542,9 +543,23 @@ def router(sim):
 
     # -- operator ------------------------------------------------------------
     @r.post("/_sim/portsip/expire_tokens", include_in_schema=False)
-    async def expire_tokens(token: str = None):
-        """Make access tokens (all, or one) expire now; refresh tokens stay valid."""
+    async def expire_tokens(token: str = None, after: int = None):
+        """Make access tokens (all, or one) expire now; refresh tokens stay valid.
+
+        after=N: every access token live then expires once the API has served N more requests (the
+        request after those is refused with 401), so that a module's run meets the expiry mid-way."""
+        if after is not None:
+            if after < 0 or token:
+                return JSONResponse({"error": "after is a count of requests (0 or more), without token"},
+                                    status_code=400)
+            state.expire_after(after)
+            return {"expire_after": after}
         return {"expired": state.expire_tokens(token)}
+
+    @r.get("/_sim/portsip/sessions", include_in_schema=False)
+    async def sessions():
+        """Sessions (logins) opened, closed (signed out) and still open since the last reset."""
+        return state.sessions()
 
     @r.get("/_sim/portsip/providers/{name}/credentials", include_in_schema=False)
     async def provider_credentials(name: str):

@@ -30,6 +30,9 @@ TENANTS, TENANT_DOMAINS, TENANT_NAMES = P + "tenants", P + "tenant_domains", P +
 PROVIDERS, PROVIDER_NAMES = P + "providers", P + "provider_names"
 MACS, INVENTORY, TEMPLATES, MODELS = P + "macs", P + "inventory", P + "templates", P + "models"
 TOKENS, REFRESH = P + "tokens", P + "refresh"
+# Sessions (a login and the tokens refreshed from it) for the operator counters, and the operator's
+# pending expiry (GET /_sim/portsip/sessions, POST /_sim/portsip/expire_tokens?after=N).
+SESSIONS, OPS = P + "sessions", P + "ops"
 
 # Roles a tenant user may hold (the built-in names BULK lists; SystemAdmin,
 # Dealer and Replicator are system-level).  Custom roles are not simulated.
@@ -187,7 +190,9 @@ class State:
                 raise failed
             identity = {"system": False, "user": user_id, "tenant": tenant_id, "role": user["role"],
                         "username": user["name"]}
-        return self.issue_token(identity)
+        session = str(self.store.next_id(P + "session"))
+        self.store.put(SESSIONS, session, {"open": True})
+        return self.issue_token(dict(identity, session=session))
 
     def issue_token(self, identity):
         access, refresh = _token(), _token()
@@ -215,6 +220,30 @@ class State:
         doc = self.store.delete(TOKENS, token)
         if doc is not None:
             self.store.delete(REFRESH, doc.get("refresh", ""))
+            if doc.get("session") and self.store.get(SESSIONS, doc["session"]):
+                self.store.put(SESSIONS, doc["session"], {"open": False})
+
+    def sessions(self):
+        """Logins (sessions opened), sign-outs (closed) and sessions never signed out (open)."""
+        rows = [item[1] for item in self.store.items(SESSIONS)]
+        open_ = sum(1 for doc in rows if doc["open"])
+        refused = (self.store.get(OPS, "refused") or {"count": 0})["count"]
+        return {"opened": len(rows), "closed": len(rows) - open_, "open": open_, "refused": refused}
+
+    def expire_after(self, after):
+        """Expire every access token when the API has served ``after`` more requests."""
+        self.store.put(OPS, "expire", {"after": int(after)})
+
+    def tick(self):
+        """Called for every /api request before it is authorised: runs a pending expiry when it is due."""
+        pending = self.store.get(OPS, "expire")
+        if pending is None:
+            return
+        if pending["after"] > 0:
+            self.store.put(OPS, "expire", {"after": pending["after"] - 1})
+            return
+        self.store.delete(OPS, "expire")
+        self.expire_tokens()
 
     def session(self, token):
         """The live token document, or a 401."""
@@ -222,6 +251,8 @@ class State:
         if doc is None:
             raise unauthorized("Invalid or missing access token")
         if doc["expires_at"] <= time.time():
+            # Counted for the operator: a request refused because its session's token expired.
+            self.store.put(OPS, "refused", {"count": (self.store.get(OPS, "refused") or {"count": 0})["count"] + 1})
             raise unauthorized("Access token expired")
         if doc["tenant"] and self.store.get(TENANTS, doc["tenant"]) is None:
             if not doc["system"]:
@@ -257,7 +288,7 @@ class State:
             raise not_found("Tenant not found")
         doc = self.store.get(TOKENS, token)
         if self.sim.config.portsip_switch_mode == "token":
-            identity = {k: doc[k] for k in ("system", "user", "tenant", "role", "username")}
+            identity = {k: doc.get(k) for k in ("system", "user", "tenant", "role", "username", "session")}
             return self.issue_token(dict(identity, tenant=tenant_id))
         self.store.put(TOKENS, token, dict(doc, tenant=tenant_id))
         return None
