@@ -228,6 +228,18 @@ def run_resource_module(kind):
                 module.warn(client.scrub(warning))
         module.fail_json(msg=client.scrub(exc.msg) if client else exc.msg, changed=False)
         raise  # not reached: fail_json exits
+    except Exception as exc:  # pylint: disable=broad-except
+        # An answer of a shape the driver does not know (a list for an object, a missing key) from
+        # something that is not the PBX's API: say which answer, not a Python traceback.
+        if client is None:
+            raise
+        try:
+            _close(driver)
+        except Exception:  # pylint: disable=broad-except
+            pass  # the sign-out may meet the same server: the first failure is the one to tell
+        msg, trace = client.unexpected(exc, driver.label if driver else params["platform"])
+        module.fail_json(msg=msg, exception=trace, changed=False)
+        raise  # not reached: fail_json exits
     _close(driver)
 
     result = build_result(resource, params, engine, report, module._diff)
@@ -314,6 +326,17 @@ def run_info_module():
     except PbxError as exc:
         _close(driver)
         module.fail_json(msg=client.scrub(exc.msg) if client else exc.msg, changed=False)
+        raise  # not reached
+    except Exception as exc:  # pylint: disable=broad-except
+        # As in run_resource_module: an answer of a shape the driver does not know.
+        if client is None:
+            raise
+        try:
+            _close(driver)
+        except Exception:  # pylint: disable=broad-except
+            pass  # the sign-out may meet the same server: the first failure is the one to tell
+        msg, trace = client.unexpected(exc, driver.label if driver else params["platform"])
+        module.fail_json(msg=msg, exception=trace, changed=False)
         raise  # not reached
     _close(driver)
     for warning in client.warnings + driver.warnings:
