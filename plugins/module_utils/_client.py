@@ -125,11 +125,48 @@ class Answer:
             problem = "is empty"
         else:
             try:
-                return json.loads(response.content.decode(response.encoding or "utf-8", "replace"))
+                body = json.loads(response.content.decode(response.encoding or "utf-8", "replace"))
             except ValueError as exc:
                 problem = "is not JSON (%s)" % exc
+            else:
+                # Only a 2xx: the drivers read the envelopes of error statuses themselves.
+                message = error_envelope(body) if 200 <= response.status_code < 300 else None
+                if message is None:
+                    return body
+                # A gateway or the PBX said "error" with a 2xx status: read as data, it would be an
+                # empty listing, and the run would create everything again.
+                raise PbxApiError(self.method, self.path, response.status_code,
+                                  self._client.scrub("the answer is an error, not data: %s" % message),
+                                  "The PBX did not do what was asked; nothing was changed by this request")
         raise BadAnswer(self.method, self.path, response.status_code, problem, response.headers.get("Content-Type"),
                         self._client.quote(response.content))
+
+
+# The keys of an error envelope (PortSIP's {"errors": [{"code", "message"}]}, the {"error": ...} of
+# gateways and frameworks).  Only an object with nothing else is taken for one: data never looks so.
+ENVELOPE_KEYS = frozenset(("errors", "error", "message", "code", "status", "detail", "title", "type", "timestamp",
+                           "path", "error_description"))
+
+
+def error_envelope(body):
+    """The message of an error envelope, or None for anything else."""
+    if not isinstance(body, dict) or not set(body) <= ENVELOPE_KEYS:
+        return None
+    errors = body.get("errors") or body.get("error")
+    if not errors:
+        return None
+    if not isinstance(errors, list):
+        errors = [errors]
+    parts = []
+    for error in errors:
+        if isinstance(error, dict):
+            parts.append(": ".join(str(error[k]) for k in ("code", "message") if error.get(k)) or str(error))
+        else:
+            parts.append(str(error))
+    text = "; ".join(parts)
+    if body.get("message") and body["message"] not in text:
+        text += " (%s)" % body["message"]
+    return _short(text)
 
 
 class _CutOff(Exception):

@@ -283,3 +283,23 @@ def test_drivers_decode_answers_only_through_the_client():
         with open(path) as fh:
             found += ["%s:%d" % (os.path.basename(path), n) for n, line in enumerate(fh, 1) if ".json()" in line]
     assert not found, "use answer.data(), which names the request when the answer is not JSON: %s" % found
+
+
+@pytest.mark.parametrize("envelope, words", [
+    ({"errors": [{"code": "INTERNAL", "message": "database hunter2 down"}]}, "INTERNAL: database ******** down"),
+    ({"error": "Service Unavailable", "status": 503, "path": "/api/users"}, "Service Unavailable"),
+])
+def test_a_2xx_error_envelope_is_an_error_not_an_empty_listing(sim, envelope, words):
+    sim.faults({"kind": "status", "status": 200, "body": envelope})
+    c = client(sim, secrets=["hunter2"])
+    with pytest.raises(PbxApiError) as info:
+        c.request("GET", PATH).data()
+    assert info.value.msg.startswith("GET /api/no_such_thing failed: HTTP 200: the answer is an error, not data: "
+                                     + words), info.value.msg
+
+
+@pytest.mark.parametrize("body", [{"users": []}, {"errors": []}, {"result": "fail", "message": "no"},
+                                  {"error": "x", "users": []}, [{"error": "x"}]])
+def test_data_that_only_mentions_errors_is_data(sim, body):
+    sim.faults({"kind": "status", "status": 200, "body": body})
+    assert client(sim).request("GET", PATH).data() == body
