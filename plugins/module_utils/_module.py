@@ -233,11 +233,12 @@ def run_resource_module(kind):
         # something that is not the PBX's API: say which answer, not a Python traceback.
         if client is None:
             raise
+        # Told before the sign-out, which is another answer.
+        msg, trace = client.unexpected(exc, driver.label if driver else params["platform"])
         try:
             _close(driver)
         except Exception:  # pylint: disable=broad-except
             pass  # the sign-out may meet the same server: the first failure is the one to tell
-        msg, trace = client.unexpected(exc, driver.label if driver else params["platform"])
         module.fail_json(msg=msg, exception=trace, changed=False)
         raise  # not reached: fail_json exits
     _close(driver)
@@ -331,11 +332,12 @@ def run_info_module():
         # As in run_resource_module: an answer of a shape the driver does not know.
         if client is None:
             raise
+        # Told before the sign-out, which is another answer.
+        msg, trace = client.unexpected(exc, driver.label if driver else params["platform"])
         try:
             _close(driver)
         except Exception:  # pylint: disable=broad-except
             pass  # the sign-out may meet the same server: the first failure is the one to tell
-        msg, trace = client.unexpected(exc, driver.label if driver else params["platform"])
         module.fail_json(msg=msg, exception=trace, changed=False)
         raise  # not reached
     _close(driver)
