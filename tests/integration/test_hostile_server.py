@@ -104,6 +104,10 @@ def test_hostile_answers_end_in_a_clear_error(target, other_host):
     target.sim.faults(*redirect_faults + [fault for _name, fault, _words in cases])
     tasks = []
     for name, _fault, _words in cases + redirect_cases:
+        if name == "cut json":
+            tasks.append(clock("t0"))
+        if name == "envelope":
+            tasks.append(clock("t1"))
         if name == "slow":
             tasks.append(clock("before"))
         if name == "info":
@@ -119,8 +123,13 @@ def test_hostile_answers_end_in_a_clear_error(target, other_host):
         for word in words:
             assert word in msg, "%s: %r not in %r" % (name, word, msg)
         assert not any(secret in msg for secret in SECRETS[p]), (name, msg)
-    took = float(result["after"]["ansible_facts"]["after"]) - float(result["before"]["ansible_facts"]["before"])
-    assert took < 2 * TIMEOUT + 3, "a slow-loris answer must end near the timeout (%.1fs)" % took
+    def seconds(start, end):
+        return float(result[end]["ansible_facts"][end]) - float(result[start]["ansible_facts"][start])
+
+    # Against a task that fails at once, measured in the same play: on a busy machine a task takes seconds
+    # by itself.  Without the deadline the answer would take its 50 s.
+    took, baseline = seconds("before", "after"), seconds("t0", "t1")
+    assert took - baseline < TIMEOUT + 2 and took < 20, "slow-loris: %.1fs (a quick task: %.1fs)" % (took, baseline)
     assert other_host.stats()["requests"] == 0, "a redirect was followed to another host"
     # A faulted IPCortex read is a POST the platform never saw, so the statistics count it as a write.
     writes = sum(counts["writes"] for route, counts in target.routes().items() if SHOWN_PATH[p] not in route)
