@@ -123,6 +123,7 @@ def test_hostile_answers_end_in_a_clear_error(target, other_host):
         for word in words:
             assert word in msg, "%s: %r not in %r" % (name, word, msg)
         assert not any(secret in msg for secret in SECRETS[p]), (name, msg)
+
     def seconds(start, end):
         return float(result[end]["ansible_facts"][end]) - float(result[start]["ansible_facts"][start])
 
