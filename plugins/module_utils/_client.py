@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import json
 import os
 import random
 import re
@@ -29,6 +30,10 @@ try:
 except ImportError:  # pragma: no cover - exercised through missing_required_lib
     requests = None
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
+try:
+    from urllib3 import exceptions as uexc
+except ImportError:  # pragma: no cover - requests cannot be imported without urllib3 either
+    uexc = None
 
 MASK = "********"
 RETRY_STATUSES = (429, 502, 503, 504)
@@ -42,6 +47,15 @@ MAX_BACKOFF = 10.0
 # The first few retries are told one by one; after that only their count (a 10,000-object run over a
 # flaky link would otherwise print hundreds of warnings).
 TOLD_RETRIES = 3
+# The largest answer read.  The biggest answers are sipXcom's unpaged listings (all users, all phones):
+# about 1 KB per object, so 10 MB for 10,000 objects.  Anything beyond this is not a PBX's listing
+# (a log file, a download page, a server that never stops) and would only fill the controller's memory.
+MAX_ANSWER = 64 * 1024 * 1024
+# Bytes read at a time: the body is read in pieces so that the timeout and the size limit hold for
+# the whole answer, not for each read of the socket.
+CHUNK = 64 * 1024
+# How much of an answer the driver could not read an error quotes.
+QUOTED = 120
 # The first path segment of each platform's API: a url that already holds one was copied
 # from the API documentation and would double it.
 API_PATHS = ("sipxconfig", "rest", "api")
@@ -73,6 +87,94 @@ class PbxApiError(PbxError):
         self.path = path
         self.status = status
         self.vendor_message = message
+
+
+class BadAnswer(PbxApiError, ValueError):
+    """A 2xx answer whose body is not what the API sends (not JSON, cut off, ...).
+
+    Also a ValueError, so that drivers that already try an answer as JSON and fall back keep doing so.
+    """
+
+    def __init__(self, method, path, status, problem, content_type, head):
+        message = "the answer %s (Content-Type %s; it begins %s)" % (problem, content_type or "none", head)
+        super(BadAnswer, self).__init__(method, path, status, message,
+                                        "Check that url points at the PBX's API, not at a proxy or web page in "
+                                        "front of it")
+
+
+class Answer:
+    """A requests.Response whose body every driver decodes the same way, with ``data()``.
+
+    Everything else (status_code, headers, content, text) is the response's own.
+    """
+
+    def __init__(self, response, method, path, client):
+        self.response = response
+        self.method = method
+        self.path = path
+        self._client = client
+
+    def __getattr__(self, name):
+        return getattr(self.response, name)
+
+    def data(self):
+        """The body as JSON; BadAnswer (naming the request and quoting the body, scrubbed) otherwise."""
+        response = self.response
+        problem = None
+        if not response.content:
+            problem = "is empty"
+        else:
+            try:
+                body = json.loads(response.content.decode(response.encoding or "utf-8", "replace"))
+            except ValueError as exc:
+                problem = "is not JSON (%s)" % exc
+            else:
+                # Only a 2xx: the drivers read the envelopes of error statuses themselves.
+                message = error_envelope(body) if 200 <= response.status_code < 300 else None
+                if message is None:
+                    return body
+                # A gateway or the PBX said "error" with a 2xx status: read as data, it would be an
+                # empty listing, and the run would create everything again.
+                raise PbxApiError(self.method, self.path, response.status_code,
+                                  self._client.scrub("the answer is an error, not data: %s" % message),
+                                  "The PBX did not do what was asked; nothing was changed by this request")
+        raise BadAnswer(self.method, self.path, response.status_code, problem, response.headers.get("Content-Type"),
+                        self._client.quote(response.content))
+
+
+# The keys of an error envelope (PortSIP's {"errors": [{"code", "message"}]}, the {"error": ...} of
+# gateways and frameworks).  Only an object with nothing else is taken for one: data never looks so.
+ENVELOPE_KEYS = frozenset(("errors", "error", "message", "code", "status", "detail", "title", "type", "timestamp",
+                           "path", "error_description"))
+
+
+def error_envelope(body):
+    """The message of an error envelope, or None for anything else."""
+    if not isinstance(body, dict) or not set(body) <= ENVELOPE_KEYS:
+        return None
+    errors = body.get("errors") or body.get("error")
+    if not errors:
+        return None
+    if not isinstance(errors, list):
+        errors = [errors]
+    parts = []
+    for error in errors:
+        if isinstance(error, dict):
+            parts.append(": ".join(str(error[k]) for k in ("code", "message") if error.get(k)) or str(error))
+        else:
+            parts.append(str(error))
+    text = "; ".join(parts)
+    if body.get("message") and body["message"] not in text:
+        text += " (%s)" % body["message"]
+    return _short(text)
+
+
+class _CutOff(Exception):
+    """The connection closed before the whole answer arrived."""
+
+
+class _TooSlow(Exception):
+    """The answer did not arrive in full within the timeout."""
 
 
 class AmbiguousWrite(PbxError):
@@ -167,6 +269,9 @@ class Client:
         self.sleep = sleep
         self._warnings = []
         self.counts = {"requests": 0, "retries": 0}
+        self.max_answer = MAX_ANSWER
+        #: (method, path, status) of the last answer, for an error about what a driver did with it
+        self.last_answer = None
         #: why requests were retried ("HTTP 429", "connection dropped", ...) -> how many times
         self.retry_reasons = {}
         self.session = requests.Session()
@@ -226,22 +331,35 @@ class Client:
         # Never follow a redirect: requests turns a redirected POST into a GET that "succeeds",
         # and a redirect may point at another host, which must not get our credentials.
         kwargs["allow_redirects"] = False
+        # The body is read here (_read_body), against a deadline and a size limit: requests' own timeout
+        # bounds each read of the socket, so a server that sends a byte a second would never time out.
+        kwargs["stream"] = True
         reauthenticated = False
         attempt = 0
         while True:
             self.counts["requests"] += 1
+            deadline = time.monotonic() + self.timeout
             try:
                 response = self.session.request(method, url, **kwargs)
+                self._read_body(method, path, response, deadline)
             except rexc.SSLError as exc:
                 raise PbxError(self.scrub(self._tls_problem(method, path, exc)))
-            except (rexc.ConnectionError, rexc.Timeout) as exc:
+            except (rexc.ConnectionError, rexc.Timeout, _TooSlow, _CutOff) as exc:
                 sent = not _never_sent(exc)
+                slow = isinstance(exc, (rexc.Timeout, _TooSlow))
                 if attempt < self.retries and (idempotent or not sent):
                     attempt += 1
-                    self._wait(attempt, None, "%s %s: %s" % (method, path, _short(exc)),
-                               "timed out" if isinstance(exc, rexc.Timeout) else "connection lost")
+                    reason = "timed out" if slow else "answer cut off" if isinstance(exc, _CutOff) else "connection lost"
+                    self._wait(attempt, None, "%s %s: %s" % (method, path, _short(exc)), reason)
                     continue
-                what = "timed out after %ss" % self.timeout if isinstance(exc, rexc.Timeout) else _short(exc)
+                if isinstance(exc, _CutOff):
+                    msg = "%s %s: %s" % (method, path, exc)
+                    if sent and not idempotent:
+                        raise AmbiguousWrite(self.scrub(msg + "; the PBX may or may not have applied the write"))
+                    raise PbxError(self.scrub(msg + ". Check the network and any proxy between here and the PBX."))
+                what = "timed out after %ss" % self.timeout if slow else _short(exc)
+                if isinstance(exc, _TooSlow):
+                    what += ": %s" % exc
                 msg = self.scrub("%s %s: cannot reach the PBX at %s (%s)" % (method, path, self.base_url, what))
                 if sent and not idempotent:
                     raise AmbiguousWrite(msg + "; the PBX may or may not have applied the write")
@@ -250,6 +368,8 @@ class Client:
                 raise PbxError(self.scrub("%s %s: %s. Check url (scheme, host and port of the PBX)."
                                           % (method, path, _short(exc))))
             status = response.status_code
+            self.last_answer = (method, path, status)
+            response = Answer(response, method, path, self)
             if 300 <= status < 400:
                 raise PbxError(self.scrub(self._redirect_problem(method, path, response)))
             if status == 401 and self.reauthenticate is not None and not reauthenticated:
@@ -267,6 +387,78 @@ class Client:
             if (ok is not None and status not in ok) or (ok is None and not 200 <= status < 300):
                 raise PbxApiError(method, path, status, self.scrub(self._vendor_message(response)))
             return response
+
+    def _read_body(self, method, path, response, deadline):
+        """Read the whole body into response.content, within the deadline and MAX_ANSWER."""
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_answer:
+            response.close()
+            raise PbxError(self._too_big(method, path, response, "announces %s bytes" % declared))
+        raw = response.raw
+        # urllib3 2.3+ returns what one read of the socket brings; older ones fill the whole piece first.
+        read = getattr(raw, "read1", None) or raw.read
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        chunks, size = [], 0
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _TooSlow("%d bytes of the answer had arrived" % size)
+                if sock is not None:
+                    sock.settimeout(left)  # no single read may wait past the deadline either
+                chunk = read(CHUNK, decode_content=True)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > self.max_answer:
+                    raise PbxError(self._too_big(method, path, response, "goes on past %d bytes" % self.max_answer))
+                chunks.append(chunk)
+        except uexc.ReadTimeoutError:
+            response.close()
+            raise _TooSlow("%d bytes of the answer had arrived" % size)
+        except uexc.ProtocolError as exc:
+            response.close()
+            raise _CutOff("the answer was cut off after %d bytes%s (%s)" % (
+                size, " of %s" % declared if declared else "", _short(exc)))
+        except (PbxError, _TooSlow):
+            response.close()
+            raise
+        except uexc.HTTPError as exc:
+            response.close()
+            raise PbxError(self.scrub("%s %s: the answer cannot be read (%s)" % (method, path, _short(exc))))
+        finally:
+            if sock is not None and self.timeout:
+                try:
+                    sock.settimeout(self.timeout)
+                except OSError:
+                    pass
+        # What requests itself does with a body it has read (Response.content).
+        response._content = b"".join(chunks)  # pylint: disable=protected-access
+        response._content_consumed = True  # pylint: disable=protected-access
+        response.close()  # back to the pool: the body is read in full
+
+    def _too_big(self, method, path, response, what):
+        return self.scrub("%s %s: HTTP %s: the answer %s (Content-Type %s), more than the %d MiB a PBX's listing "
+                          "of even tens of thousands of objects takes; stopped reading. Check that url points at "
+                          "the PBX's API" % (method, path, response.status_code, what,
+                                             response.headers.get("Content-Type") or "none",
+                                             self.max_answer // (1024 * 1024)))
+
+    def quote(self, body):
+        """The first bytes of an answer, scrubbed, for an error message."""
+        text = self.scrub(body[:QUOTED * 2].decode("utf-8", "replace"))
+        return repr(text[:QUOTED] + ("..." if len(body) > QUOTED else ""))
+
+    def unexpected(self, exc, label):
+        """(message, scrubbed traceback) for an exception a driver raised on an answer it did not expect."""
+        if self.last_answer is None:
+            where = "before any answer from the PBX"
+        else:
+            where = "reading the answer to %s %s (HTTP %s)" % self.last_answer
+        msg = ("%s: %s: %s. The answer is not what %s sends: check that url (%s) points at the PBX's API and "
+               "that platform is right. If it does, this is a bug in pbxops.pbx: report it with the output of -vvv"
+               % (where, type(exc).__name__, _short(exc), label, self.base_url))
+        return self.scrub(msg[0].upper() + msg[1:]), self.scrub(traceback.format_exc())
 
     def _tls_problem(self, method, path, exc):
         text = str(exc)

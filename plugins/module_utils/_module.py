@@ -228,9 +228,20 @@ def run_resource_module(kind):
                 module.warn(client.scrub(warning))
         module.fail_json(msg=client.scrub(exc.msg) if client else exc.msg, changed=False)
         raise  # not reached: fail_json exits
-    except Exception:
-        _close(driver)  # an unexpected error must not leave the session open either
-        raise
+    except Exception as exc:  # pylint: disable=broad-except
+        # An answer of a shape the driver does not know (a list for an object, a missing key) from
+        # something that is not the PBX's API: say which answer, not a Python traceback.
+        if client is None:
+            _close(driver)  # an unexpected error must not leave the session open either
+            raise
+        # Told before the sign-out, which is another answer.
+        msg, trace = client.unexpected(exc, driver.label if driver else params["platform"])
+        try:
+            _close(driver)
+        except Exception:  # pylint: disable=broad-except
+            pass  # the sign-out may meet the same server: the first failure is the one to tell
+        module.fail_json(msg=msg, exception=trace, changed=False)
+        raise  # not reached: fail_json exits
     _close(driver)
 
     result = build_result(resource, params, engine, report, module._diff)
@@ -320,9 +331,19 @@ def run_info_module():
         _close(driver)
         module.fail_json(msg=client.scrub(exc.msg) if client else exc.msg, changed=False)
         raise  # not reached
-    except Exception:
-        _close(driver)  # an unexpected error must not leave the session open either
-        raise
+    except Exception as exc:  # pylint: disable=broad-except
+        # As in run_resource_module: an answer of a shape the driver does not know.
+        if client is None:
+            _close(driver)  # an unexpected error must not leave the session open either
+            raise
+        # Told before the sign-out, which is another answer.
+        msg, trace = client.unexpected(exc, driver.label if driver else params["platform"])
+        try:
+            _close(driver)
+        except Exception:  # pylint: disable=broad-except
+            pass  # the sign-out may meet the same server: the first failure is the one to tell
+        module.fail_json(msg=msg, exception=trace, changed=False)
+        raise  # not reached
     _close(driver)
     for warning in client.warnings + driver.warnings:
         module.warn(client.scrub(warning))

@@ -138,8 +138,15 @@ class Stats:
             return out
 
 
-FAULT_KINDS = ("status", "drop", "delay", "commit_then_fail", "redirect")
+FAULT_KINDS = ("status", "drop", "delay", "commit_then_fail", "redirect", "truncate", "huge", "slow")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+# Kinds that answer with a body of their own, in content_type; and their default status.
+BODY_KINDS = {"status": 503, "huge": 200, "slow": 200}
+# A huge answer is streamed in pieces of this size, never held whole.
+HUGE_PIECE = 64 * 1024
+HUGE_DEFAULT = 80 * 1024 * 1024
+HUGE_LIMIT = 1024 * 1024 * 1024
+SLOW_DEFAULT = {"pbxsim": "slow answer", "padding": "x" * 100}
 
 
 @dataclass
@@ -152,6 +159,17 @@ class Fault:
     what it stored, then answer ``status`` or drop when ``status`` is 0),
     redirect (answer ``status``, one of 301/302/303/307/308, default 302, with
     ``Location: location``, an absolute URL, without touching state).
+    Hostile answers, none of which touches state except truncate:
+    ``status`` sends ``body`` as it is when it is a string (JSON-encoded otherwise) with
+    ``Content-Type: content_type`` (default application/json): HTML pages, cut JSON
+    ("[1,2"), a 200 with an error envelope.  truncate (serve the request, then send
+    its headers, with the real Content-Length, and only ``size`` bytes of its body,
+    default half, and close the connection; a write is kept).  huge (answer
+    ``status``, default 200, with ``size`` bytes, default 80 MiB, at most 1 GiB, of
+    JSON-looking filler, streamed in 64 KiB pieces; without Content-Length when
+    ``chunked``, the default).  slow (answer ``status``, default 200, with headers at
+    once, Content-Length included, then ``body``, default a 140-byte JSON object, one
+    byte every ``seconds``, default 1; a slow-loris server).
     count: how many matching requests it applies to (None = unlimited);
     rate: the fraction of matching requests it applies to (1.0 = all).
     platform/method/path: optional filters; path is a prefix of the URL path.
@@ -175,6 +193,9 @@ class Fault:
     writes_only: bool = False
     body: object = None
     location: object = None
+    content_type: object = None
+    size: object = None
+    chunked: bool = True
     skip: int = 0
     after_writes: int = 0
     fired: int = 0
@@ -192,6 +213,10 @@ class Fault:
             raise ValueError("kind must be one of %s" % ", ".join(FAULT_KINDS))
         if data["kind"] == "redirect":
             data = dict({"status": 302}, **data)
+        if data["kind"] in BODY_KINDS:
+            data = dict({"status": BODY_KINDS[data["kind"]]}, **data)
+        if data["kind"] == "slow":
+            data = dict({"seconds": 1.0}, **data)
         fault = cls(**data)
         # Checked here because a bad value would otherwise only fail when a request hits the fault.
         if fault.kind == "redirect":
@@ -216,6 +241,22 @@ class Fault:
             raise ValueError("after_writes must be an integer >= 0")
         if not _is_number(fault.seconds) or fault.seconds < 0:
             raise ValueError("seconds must be a number >= 0")
+        if fault.kind == "slow" and not fault.seconds > 0:
+            raise ValueError("seconds of a slow fault must be above 0 (the wait between two bytes)")
+        if fault.content_type is not None:
+            if fault.kind not in BODY_KINDS:
+                raise ValueError("content_type applies only to %s faults" % ", ".join(sorted(BODY_KINDS)))
+            if not _header_value(fault.content_type):
+                raise ValueError("content_type must be a printable ASCII string")
+        if fault.size is not None:
+            if fault.kind not in ("truncate", "huge"):
+                raise ValueError("size applies only to truncate and huge faults")
+            if not _is_number(fault.size, int) or not 0 <= fault.size <= HUGE_LIMIT:
+                raise ValueError("size must be an integer from 0 to %d (1 GiB)" % HUGE_LIMIT)
+        if not isinstance(fault.chunked, bool):
+            raise ValueError("chunked must be true or false")
+        if fault.body is not None and fault.kind in ("truncate", "huge", "drop", "delay"):
+            raise ValueError("body does not apply to %s faults" % fault.kind)
         for key in ("method", "path"):
             if getattr(fault, key) is not None and not isinstance(getattr(fault, key), str):
                 raise ValueError("%s must be a string or null" % key)
@@ -241,6 +282,10 @@ class Fault:
 
 def _is_number(value, kind=(int, float)):
     return isinstance(value, kind) and not isinstance(value, bool)
+
+
+def _header_value(value):
+    return isinstance(value, str) and value.isascii() and bool(value) and all(" " <= ch < "\x7f" for ch in value)
 
 
 def _absolute_url(value):
@@ -353,6 +398,22 @@ class SimulatorASGI:
             self._record(scope, platform, method, path, fault.status)
             await _send_redirect(send, fault.status, fault.location, fault.body)
             return
+        if fault is not None and fault.kind in ("huge", "slow"):
+            self._record(scope, platform, method, path, fault.status)
+            await (_send_huge if fault.kind == "huge" else _send_slowly)(send, fault)
+            return
+        if fault is not None and fault.kind == "truncate":
+            answer = []
+
+            async def keep(message):
+                if message["type"] == "http.response.start":
+                    status_box["status"] = message["status"]
+                answer.append(message)
+
+            await self._serve(scope, receive, keep, platform)
+            self._record(scope, platform, method, path, status_box["status"])
+            await _send_truncated(send, answer, fault.size)
+            return
         if fault is not None and fault.kind == "drop":
             self._record(scope, platform, method, path, 0)
             _drop_connection(send)
@@ -460,12 +521,78 @@ async def _send_redirect(send, status, location, body=None, content_type=None):
     await send({"type": "http.response.body", "body": payload})
 
 
+def _gone(send):
+    """True once the client has closed the connection (under uvicorn; never in-process)."""
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    return bool(getattr(cycle, "disconnected", False) or (transport is not None and transport.is_closing()))
+
+
+def _close_connection(send):
+    """Close after what was sent is flushed (a drop aborts and loses it); raise in-process."""
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None:
+        raise ConnectionAbortedError("pbxsim: injected truncated answer")
+    transport.close()
+
+
+async def _send_truncated(send, answer, size):
+    start = next((m for m in answer if m["type"] == "http.response.start"), None)
+    if start is None:
+        _drop_connection(send)
+        return
+    body = b"".join(m.get("body", b"") for m in answer if m["type"] == "http.response.body")
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+    # Announce the whole body, so that the client knows it was cut off.
+    headers.append((b"content-length", str(max(len(body), 1)).encode()))
+    cut = len(body) // 2 if size is None else min(size, max(len(body) - 1, 0))
+    await send({"type": "http.response.start", "status": start["status"], "headers": headers})
+    await send({"type": "http.response.body", "body": body[:cut], "more_body": True})
+    _close_connection(send)
+
+
+async def _send_huge(send, fault):
+    size = HUGE_DEFAULT if fault.size is None else fault.size
+    headers = [(b"content-type", (fault.content_type or "application/json").encode())]
+    if not fault.chunked:
+        headers.append((b"content-length", str(size).encode()))
+    await send({"type": "http.response.start", "status": fault.status, "headers": headers})
+    head = b'{"items": ['
+    filler = (b'{"pad": "' + b"x" * 100 + b'"},') * (HUGE_PIECE // 112 + 1)
+    sent = 0
+    while sent < size and not _gone(send):
+        piece = (head + filler if sent == 0 else filler)[:min(HUGE_PIECE, size - sent)]
+        sent += len(piece)
+        await send({"type": "http.response.body", "body": piece, "more_body": sent < size})
+    if sent < size:
+        _drop_connection(send)
+
+
+async def _send_slowly(send, fault):
+    payload = _payload(SLOW_DEFAULT if fault.body is None else fault.body)
+    headers = [(b"content-type", (fault.content_type or "application/json").encode()),
+               (b"content-length", str(len(payload)).encode())]
+    await send({"type": "http.response.start", "status": fault.status, "headers": headers})
+    for index in range(len(payload)):
+        if _gone(send):
+            return
+        await asyncio.sleep(float(fault.seconds))
+        await send({"type": "http.response.body", "body": payload[index:index + 1],
+                    "more_body": index + 1 < len(payload)})
+
+
+def _payload(body):
+    return json.dumps(body).encode() if not isinstance(body, str) else body.encode()
+
+
 async def _send_error(send, fault):
     body = fault.body
     if body is None:
         body = {"pbxsim": "injected fault", "status": fault.status}
-    payload = json.dumps(body).encode() if not isinstance(body, str) else body.encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    payload = _payload(body)
+    content_type = (fault.content_type or "application/json").encode()
+    headers = [(b"content-type", content_type), (b"content-length", str(len(payload)).encode())]
     if fault.retry_after is not None:
         headers.append((b"retry-after", str(fault.retry_after).encode()))
     await send({"type": "http.response.start", "status": fault.status, "headers": headers})

@@ -219,6 +219,17 @@ def test_operator_api_is_never_faulted(sim, http):
     ({"kind": "redirect", "location": "https://x.example/", "status": 304}, "status"),
     ({"kind": "redirect", "location": "https://x.example/", "status": "302"}, "status"),
     ({"kind": "status", "location": "https://x.example/"}, "location"),
+    ({"kind": "status", "content_type": "text/html\r\nX-A: b"}, "content_type"),
+    ({"kind": "status", "content_type": 5}, "content_type"),
+    ({"kind": "drop", "content_type": "text/html"}, "content_type applies only"),
+    ({"kind": "status", "size": 10}, "size applies only"),
+    ({"kind": "huge", "size": -1}, "size"),
+    ({"kind": "huge", "size": 2 ** 31}, "size"),
+    ({"kind": "huge", "size": "10"}, "size"),
+    ({"kind": "huge", "chunked": "yes"}, "chunked"),
+    ({"kind": "huge", "body": "x"}, "body does not apply"),
+    ({"kind": "truncate", "body": "x"}, "body does not apply"),
+    ({"kind": "slow", "seconds": 0}, "seconds of a slow fault"),
     ({"faults": [{"kind": "drop"}, 3]}, "object"),
     ({"faults": "drop"}, "faults"),
     ([1], "object"),
@@ -272,3 +283,100 @@ def test_seed_beside_a_single_fault(sim, http):
     r = http.post(sim.url + "/_sim/faults", json={"kind": "status", "status": 503, "seed": 7}, timeout=5)
     assert r.status_code == 200, r.text
     assert len(r.json()["faults"]) == 1
+
+
+# Hostile answers: what a client must survive from something that is not (or no longer) the PBX's API.
+
+@pytest.mark.parametrize("body, content_type, raw", [
+    ("<html><body>Log in to the proxy</body></html>", "text/html", b"<html><body>Log in to the proxy</body></html>"),
+    ("[1,2", "application/json", b"[1,2"),
+    ({"result": "fail", "message": "no such company"}, None, b'{"result": "fail", "message": "no such company"}'),
+])
+def test_status_sends_any_body_as_it_is_in_any_content_type(sim, http, body, content_type, raw):
+    sim.faults({"kind": "status", "status": 200, "body": body, "content_type": content_type})
+    r = http.get(sim.url + "/api/users", timeout=5)
+    assert r.status_code == 200 and r.content == raw
+    assert r.headers["Content-Type"] == (content_type or "application/json")
+    assert r.headers["Content-Length"] == str(len(raw))
+
+
+def test_truncate_announces_the_whole_body_sends_part_and_closes(sim, http):
+    import socket
+
+    whole = http.get(sim.url + "/api/pbxsim-core-test", timeout=5).content
+    assert len(whole) > 10
+    sim.faults({"kind": "truncate", "size": 5})
+    host, port = sim.url.split("://")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as conn:
+        conn.sendall(b"GET /api/pbxsim-core-test HTTP/1.1\r\nHost: x\r\n\r\n")
+        received = b""
+        while True:
+            data = conn.recv(65536)
+            if not data:
+                break  # the simulator closed the connection
+            received += data
+    head, body = received.split(b"\r\n\r\n", 1)
+    assert b"content-length: %d" % len(whole) in head.lower()
+    assert body == whole[:5]
+    # requests (through urllib3) sees the answer as cut off.
+    sim.faults({"kind": "truncate"})
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        http.get(sim.url + "/api/pbxsim-core-test", timeout=5)
+
+
+def test_truncate_keeps_a_write(sim, http):
+    sim.reset()
+    auth = ("superadmin", "superadmin")
+    sim.faults({"kind": "truncate", "writes_only": True, "size": 0})
+    with pytest.raises(requests.exceptions.RequestException):
+        http.post(sim.url + "/sipxconfig/api/users", json={"userName": "201"}, auth=auth, timeout=5)
+    assert http.get(sim.url + "/sipxconfig/api/users/201", auth=auth, timeout=5).status_code == 200
+
+
+@pytest.mark.parametrize("chunked", [True, False])
+def test_huge_streams_size_bytes(sim, http, chunked):
+    size = 5 * 1024 * 1024 + 7
+    sim.faults({"kind": "huge", "size": size, "chunked": chunked})
+    r = http.get(sim.url + "/api/users", timeout=10, stream=True)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/json"
+    assert ("Content-Length" in r.headers) is not chunked
+    total, first = 0, None
+    for piece in r.iter_content(65536):
+        first = first or piece
+        total += len(piece)
+    assert total == size and first.startswith(b'{"items": [{"pad": "xxx')
+    assert sim.ops("GET", "faults")["faults"][0]["fired"] == 1
+
+
+def test_huge_defaults_to_80_mib_and_stops_when_the_client_leaves(sim, http):
+    sim.faults({"kind": "huge"})
+    started = time.monotonic()
+    r = http.get(sim.url + "/api/users", timeout=10, stream=True)
+    assert len(r.raw.read(1024 * 1024)) == 1024 * 1024
+    r.close()
+    assert time.monotonic() - started < 5
+    assert sim.ops("GET", "faults")["faults"][0]["size"] is None
+
+
+def test_slow_sends_headers_then_a_byte_every_seconds(sim, http):
+    sim.faults({"kind": "slow", "seconds": 0.2, "body": "[1, 2]"})
+    started = time.monotonic()
+    r = http.get(sim.url + "/api/users", timeout=1, stream=True)
+    headers_after = time.monotonic() - started
+    assert r.status_code == 200 and r.headers["Content-Length"] == "6"
+    # Each read of the socket comes within requests' timeout of 1 s, so requests never times out ...
+    body = r.content
+    took = time.monotonic() - started
+    assert body == b"[1, 2]"
+    assert headers_after < 0.5 and 6 * 0.2 - 0.1 <= took < 3, (headers_after, took)
+
+
+def test_slow_defaults_to_a_byte_a_second_and_stops_when_the_client_leaves(sim, http):
+    listed = sim.faults({"kind": "slow"})["faults"]
+    assert (listed[0]["status"], listed[0]["seconds"]) == (200, 1.0)
+    r = http.get(sim.url + "/api/users", timeout=5, stream=True)
+    assert r.raw.read(1) == b"{"
+    r.close()
+    time.sleep(1.2)
+    # ... and the simulator goes on serving (the abandoned answer ends without an internal error).
+    assert http.get(sim.url + "/api/pbxsim-core-test", timeout=5).status_code in (401, 404)

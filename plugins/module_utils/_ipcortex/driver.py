@@ -145,7 +145,7 @@ class IpcortexDriver(Driver):
 
     def describe_error(self, response):
         try:
-            body = response.json()
+            body = response.data()
         except ValueError:
             return response.text[:500]
         if isinstance(body, dict) and body.get("message"):
@@ -155,7 +155,7 @@ class IpcortexDriver(Driver):
     def post(self, path, body, idempotent, company, what=None, option_of=None, resent=False):
         response = self.call("POST", path, json=body, idempotent=idempotent)
         try:
-            answer = response.json()
+            answer = response.data()
         except ValueError:
             answer = None
         if not isinstance(answer, dict) or answer.get("result") not in ("success", "fail"):

@@ -95,7 +95,7 @@ class PortsipDriver(Driver):
                 return False
             raise PbxApiError("POST", self.client.base_path + self.prefix + self._sign_in_path, response.status_code,
                               self.describe_error(response))
-        token = response.json()
+        token = response.data()
         if token.get("two_factor_enabled"):
             raise PbxError("PortSIP: the account %r has two-factor authentication; use an account without it for "
                            "automation" % username)
@@ -128,7 +128,7 @@ class PortsipDriver(Driver):
             response = self.call("POST", "/auth/refresh_token", json={"refresh_token": self._refresh_token},
                                  idempotent=True, ok=(200, 400, 401))
             if response.status_code == 200:
-                self._use_token(response.json())
+                self._use_token(response.data())
                 refreshed = True
         if not refreshed:
             self.client.session.headers.pop("Authorization", None)
@@ -141,7 +141,7 @@ class PortsipDriver(Driver):
 
     def describe_error(self, response):
         try:
-            errors = response.json().get("errors") or []
+            errors = response.data().get("errors") or []
         except (ValueError, AttributeError):
             errors = []
         parts = ["%s: %s" % (e.get("code") or "UNKNOWN", e.get("message") or "") for e in errors
@@ -154,7 +154,7 @@ class PortsipDriver(Driver):
     @staticmethod
     def _error_codes(response):
         try:
-            return set(e.get("code") for e in response.json().get("errors") or [] if isinstance(e, dict))
+            return set(e.get("code") for e in response.data().get("errors") or [] if isinstance(e, dict))
         except (ValueError, AttributeError):
             return set()
 
@@ -188,7 +188,7 @@ class PortsipDriver(Driver):
     def _switch(self, tenant_id):
         response = self.call("POST", "/tenants/switch", params={"id": tenant_id}, idempotent=True)
         try:
-            token = response.json() if response.content else None
+            token = response.data() if response.content else None
         except ValueError:
             token = None
         if isinstance(token, dict) and token.get("access_token"):
@@ -197,7 +197,7 @@ class PortsipDriver(Driver):
     def paged(self, path):
         out = []
         while True:
-            page = self.call("GET", path, params={"top": PAGE, "skip": len(out)}).json()
+            page = self.call("GET", path, params={"top": PAGE, "skip": len(out)}).data()
             items = page.get("items") or []
             out.extend(items)
             if not items or len(out) >= (page.get("count") or 0):

@@ -49,7 +49,7 @@ class Catalogue:
 
     def _read(self, name, path):
         if name not in self.cache:
-            self.cache[name] = self.driver.call("GET", path).json()
+            self.cache[name] = self.driver.call("GET", path).data()
         return self.cache[name]
 
     def phone_models(self):

@@ -304,12 +304,12 @@ class PortsipPhones(Kind):
     def list(self, tenant):
         self.driver.enter(tenant)
         out = []
-        for row in self.call("GET", "/phones").json().get("items") or []:
+        for row in self.call("GET", "/phones").data().get("items") or []:
             self._secrets(row)
             if row.get("extension_number"):
                 out.append({"mac": plain(row.get("mac")), "model": row.get("model"), "vendor": row.get("vendor"),
                             "extensions": [row["extension_number"]], "_dect": False})
-        for base in self.call("GET", "/dect_phones").json().get("items") or []:
+        for base in self.call("GET", "/dect_phones").data().get("items") or []:
             out.append(self._dect_object(base))
         return out
 
@@ -357,7 +357,7 @@ class PortsipPhones(Kind):
         owner = obj["extensions"][0]
         user_id = self._user_id(where, owner)
         if user_id not in self._user_phones:
-            phones = self.call("GET", "/users/%s/phones" % quoted(user_id)).json().get("items") or []
+            phones = self.call("GET", "/users/%s/phones" % quoted(user_id)).data().get("items") or []
             for phone in phones:
                 self._secrets(phone)
             self._user_phones[user_id] = phones
@@ -379,7 +379,7 @@ class PortsipPhones(Kind):
 
     def _member_numbers(self, base_id):
         if base_id not in self._members:
-            self._members[base_id] = self.call("GET", "/dect_phones/%s/members" % quoted(base_id)).json().get(
+            self._members[base_id] = self.call("GET", "/dect_phones/%s/members" % quoted(base_id)).data().get(
                 "items") or []
         members = self._members[base_id]
         if all(str(m.get("handset_index") or "").isdigit() for m in members):
@@ -405,7 +405,7 @@ class PortsipPhones(Kind):
     def unprovisioned(self, tenant):
         self.driver.enter(tenant)
         out = []
-        for row in self.call("GET", "/phones").json().get("items") or []:
+        for row in self.call("GET", "/phones").data().get("items") or []:
             self._secrets(row)
             if not row.get("extension_number"):
                 out.append({"mac": plain(row.get("mac")), "model": row.get("model"), "vendor": row.get("vendor"),
@@ -420,7 +420,7 @@ class PortsipPhones(Kind):
         # For a DECT base: its handsets; for an IP phone: its owner's extension number.
         dect, body, extra = self._bodies.pop(item["mac"])
         if dect:
-            base_id = self.call("POST", "/dect_phones", json=body).json().get("id")
+            base_id = self.call("POST", "/dect_phones", json=body).data().get("id")
             if extra:
                 self._write_members(base_id, extra, [])
             return

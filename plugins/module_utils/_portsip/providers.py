@@ -158,7 +158,7 @@ class PortsipProviders(Kind):
     def details(self, tenant, obj, wanted):
         obj = dict(obj)
         if set(wanted) - LISTED - set(["name", "assignees"]):
-            raw = self.call("GET", "/providers/%s" % quoted(obj["_id"])).json()
+            raw = self.call("GET", "/providers/%s" % quoted(obj["_id"])).data()
             obj.update(self._normalise(raw, True))
             obj["_shared"] = bool(raw.get("shared", obj["_shared"]))
         if "assignees" in wanted:
@@ -168,7 +168,7 @@ class PortsipProviders(Kind):
     def _assignees(self, obj, wanted):
         held = []
         if obj["_shared"]:
-            items = self.call("GET", "/providers/%s/assignees" % quoted(obj["_id"])).json().get("items") or []
+            items = self.call("GET", "/providers/%s/assignees" % quoted(obj["_id"])).data().get("items") or []
             by_id = self._tenant_map()[0]
             for entry in items:
                 held.append({"tenant": by_id.get(entry.get("tenant_id"), entry.get("tenant_id")),
@@ -232,7 +232,7 @@ class PortsipProviders(Kind):
         body["name"] = item["name"]
         if "sip_password" in item:
             body["password"] = item["sip_password"]
-        answer = self.call("POST", "/providers", json=body, ok=(200, 201)).json()
+        answer = self.call("POST", "/providers", json=body, ok=(200, 201)).data()
         provider_id = answer.get("id")
         if not provider_id:
             raise PbxError("POST /providers answered without the new trunk's id")

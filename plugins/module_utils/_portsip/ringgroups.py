@@ -204,11 +204,11 @@ class PortsipRingGroups(Kind):
         if "members" in wanted:
             obj["members"] = self._agents(obj["_id"])
         if "api_fields" in wanted:
-            obj["api_fields"] = self.call("GET", "/ring_groups/%s" % quoted(obj["_id"])).json()
+            obj["api_fields"] = self.call("GET", "/ring_groups/%s" % quoted(obj["_id"])).data()
         return obj
 
     def _agents(self, group_id):
-        items = self.call("GET", "/ring_groups/%s/agents" % quoted(group_id)).json().get("items") or []
+        items = self.call("GET", "/ring_groups/%s/agents" % quoted(group_id)).data().get("items") or []
         return [{"number": a.get("extension_number"), "skill_level": a.get("skill_level")} for a in items]
 
     def info(self, obj):
@@ -237,7 +237,7 @@ class PortsipRingGroups(Kind):
         self.driver.enter(tenant)
         body = self._body(item)
         body["extension_number"] = item["number"]
-        group_id = self.call("POST", "/ring_groups", json=body, ok=(200, 201)).json().get("id")
+        group_id = self.call("POST", "/ring_groups", json=body, ok=(200, 201)).data().get("id")
         if not group_id:
             raise PbxError("POST /ring_groups answered no id for the new ring group")
         if item.get("members"):

@@ -88,7 +88,7 @@ class PortsipTenants(Kind):
     def details(self, tenant, obj, wanted):
         if not (wanted - TENANT_LISTED - set(["name"])):
             return obj
-        return self._normalise(self.call("GET", "/tenants/%s" % quoted(obj["_id"])).json(), full=True)
+        return self._normalise(self.call("GET", "/tenants/%s" % quoted(obj["_id"])).data(), full=True)
 
     @staticmethod
     def _normalise(raw, full=False):
@@ -105,7 +105,7 @@ class PortsipTenants(Kind):
         held = []
         for path, what in TENANT_CONTENTS:
             response = self.call("GET", path, params={"top": 1}, ok=(200, 404))
-            count = (response.json().get("count") or 0) if response.status_code == 200 else 0
+            count = (response.data().get("count") or 0) if response.status_code == 200 else 0
             if count:
                 held.append("%d %s%s" % (count, what, "" if count == 1 else "s"))
         if held:

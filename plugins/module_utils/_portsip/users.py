@@ -123,7 +123,7 @@ class PortsipUsers(Kind):
         response = self.call("GET", "/extension_numbers/%s" % quoted(key), ok=(200, 404))
         if response.status_code == 404:
             return None
-        found = response.json()
+        found = response.data()
         if found.get("type") != "EXTENSION":
             return None
         return self._normalise(self._user(found["id"]))
@@ -136,7 +136,7 @@ class PortsipUsers(Kind):
         return obj
 
     def _user(self, user_id):
-        return self.call("GET", "/users/%s" % quoted(user_id)).json()
+        return self.call("GET", "/users/%s" % quoted(user_id)).data()
 
     @staticmethod
     def _normalise(user):

@@ -54,7 +54,7 @@ class SipxcomBranches(Kind):
         count = int(users.findtext("metadata/totalResults") or 0)
         if count:
             held.append("%d user%s" % (count, "" if count == 1 else "s"))
-        gateways = self.call("GET", "/api/gateways", headers=JSON).json().get("gateways") or []
+        gateways = self.call("GET", "/api/gateways", headers=JSON).data().get("gateways") or []
         count = len([g for g in gateways if (g.get("branch") or {}).get("name") == name])
         if count:
             held.append("%d gateway%s" % (count, "" if count == 1 else "s"))

@@ -171,7 +171,7 @@ class SipxcomCallgroups(Kind):
     # -- reads ------------------------------------------------------------------------------
     def list(self, tenant):
         # One request: the API has no paging for call groups.
-        groups = self.call("GET", "/api/callgroups", headers=JSON).json().get("callGroups") or []
+        groups = self.call("GET", "/api/callgroups", headers=JSON).data().get("callGroups") or []
         self._all = {}
         for group in groups:
             obj = self._normalise(group)
@@ -248,7 +248,7 @@ class SipxcomCallgroups(Kind):
 
     def _user_branches(self):
         if self._users is None:
-            users = self.call("GET", "/api/users", headers=JSON).json().get("users") or []
+            users = self.call("GET", "/api/users", headers=JSON).data().get("users") or []
             self._users, self._aliases = {}, {}
             for user in users:
                 name = user.get("userName")

@@ -168,7 +168,7 @@ class SipxcomErls(Kind):
 
     def _user_map(self):
         if self._users is None:
-            users = self.call("GET", "/api/users", headers=JSON).json().get("users") or []
+            users = self.call("GET", "/api/users", headers=JSON).data().get("users") or []
             self._users = dict((u.get("userName"), {"branch": u.get("branchName"),
                                                     "groups": [g.get("name") for g in u.get("groups") or []]})
                                for u in users)
@@ -176,7 +176,7 @@ class SipxcomErls(Kind):
 
     def _phone_map(self):
         if self._phones is None:
-            phones = self.call("GET", "/api/phones", headers=JSON).json().get("phones") or []
+            phones = self.call("GET", "/api/phones", headers=JSON).data().get("phones") or []
             self._phones = {}
             for phone in phones:
                 try:
@@ -192,7 +192,7 @@ class SipxcomErls(Kind):
     def _group_map(self, which):
         if which not in self._groups:
             path = "/api/userGroups" if which == "user" else "/api/phoneGroups"
-            groups = self.call("GET", path, headers=JSON).json().get("groups") or []
+            groups = self.call("GET", path, headers=JSON).data().get("groups") or []
             self._groups[which] = dict((g.get("name"), g.get("id")) for g in groups)
         return self._groups[which]
 

@@ -82,7 +82,7 @@ class SipxcomExtensions(Kind):
     def list(self, tenant):
         # One request: start/limit are optional and have no documented maximum, and on a real PBX
         # each page is a round trip (10,000 users in pages of 500 cost 21 requests).
-        users = self.call("GET", "/api/users", headers=JSON).json().get("users") or []
+        users = self.call("GET", "/api/users", headers=JSON).data().get("users") or []
         out = [self._normalise(u) for u in users
                if NUMBER.match(u.get("userName") or "") and (tenant is None or u.get("branchName") == tenant)]
         if tenant is not None and not out and tenant not in self.driver.branches():
@@ -95,7 +95,7 @@ class SipxcomExtensions(Kind):
         response = self.call("GET", "/api/users/%s" % quoted(key), headers=JSON, ok=(200, 404))
         if response.status_code == 404 or not response.content:
             return None
-        user = response.json()
+        user = response.data()
         if user.get("userName") != key or (tenant is not None and user.get("branchName") != tenant):
             return None  # found through an alias of another user, or in another branch
         return self._normalise(user)
@@ -103,7 +103,7 @@ class SipxcomExtensions(Kind):
     def details(self, tenant, obj, wanted):
         if not wanted & set(["caller_id", "voicemail"]):
             return obj
-        settings = self.call("GET", "/api/users/%s/settings" % quoted(obj["number"]), headers=JSON).json()
+        settings = self.call("GET", "/api/users/%s/settings" % quoted(obj["number"]), headers=JSON).data()
         values = dict((s.get("path"), s.get("value")) for s in settings.get("settings") or [])
         obj = dict(obj)
         obj["caller_id"] = values.get(CALLER_ID)

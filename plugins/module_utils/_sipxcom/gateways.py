@@ -250,7 +250,7 @@ class SipxcomGateways(Kind):
 
     # -- reads ---------------------------------------------------------------------------
     def list(self, tenant):
-        gateways = self.call("GET", "/api/gateways", headers=JSON).json().get("gateways") or []
+        gateways = self.call("GET", "/api/gateways", headers=JSON).data().get("gateways") or []
         self._all = dict((g.get("name"), self._normalise(g)) for g in gateways if g.get("name"))
         if tenant is None:
             out = list(self._all.values())
@@ -279,12 +279,12 @@ class SipxcomGateways(Kind):
 
     def _model_map(self):
         if self._models is None:
-            models = self.call("GET", "/api/gateways/models", headers=JSON).json().get("models") or []
+            models = self.call("GET", "/api/gateways/models", headers=JSON).data().get("models") or []
             self._models = dict((m.get("modelId"), m) for m in models)
         return self._models
 
     def _settings_of(self, gateway_id, path=""):
-        answer = self.call("GET", "/api/gateways/%d%s/settings" % (gateway_id, path), headers=JSON).json()
+        answer = self.call("GET", "/api/gateways/%d%s/settings" % (gateway_id, path), headers=JSON).data()
         schema = dict((s.get("path"), s) for s in answer.get("settings") or [])
         for setting_path_, setting in schema.items():
             # sipXcom returns credentials in clear: never let one reach an output.
@@ -309,7 +309,7 @@ class SipxcomGateways(Kind):
                 if path in schema and option != "sip_password":
                     obj[option] = schema[path].get("value")
         if "ports" in wanted:
-            ports = self.call("GET", "/api/gateways/%d/ports" % obj["_id"], headers=JSON).json().get("ports") or []
+            ports = self.call("GET", "/api/gateways/%d/ports" % obj["_id"], headers=JSON).data().get("ports") or []
             obj["_ports"] = [p.get("id") for p in ports]
             obj["_port_schemas"] = {}
             current = []
@@ -381,7 +381,7 @@ class SipxcomGateways(Kind):
                 for other in self._all.values():
                     if other["model"] != model:
                         continue
-                    ports = self.call("GET", "/api/gateways/%d/ports" % other["_id"], headers=JSON).json()
+                    ports = self.call("GET", "/api/gateways/%d/ports" % other["_id"], headers=JSON).data()
                     ids = [p.get("id") for p in ports.get("ports") or []]
                     if ids:
                         self._port_schemas[model] = self._settings_of(other["_id"], "/ports/%d" % ids[0])

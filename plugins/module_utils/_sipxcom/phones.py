@@ -225,7 +225,7 @@ class SipxcomPhones(Kind):
     # -- reads ---------------------------------------------------------------------------
     def list(self, tenant):
         # One request: start/limit are optional, and each page would be one more round trip.
-        phones = self.call("GET", "/api/phones", headers=JSON).json().get("phones") or []
+        phones = self.call("GET", "/api/phones", headers=JSON).data().get("phones") or []
         self._all = {}
         for phone in phones:
             obj = self._normalise(phone)
@@ -272,7 +272,7 @@ class SipxcomPhones(Kind):
 
     def _user_branches(self):
         if self._users is None:
-            users = self.call("GET", "/api/users", headers=JSON).json().get("users") or []
+            users = self.call("GET", "/api/users", headers=JSON).data().get("users") or []
             self._users, self._aliases = {}, {}
             for user in users:
                 name = user.get("userName")
@@ -283,7 +283,7 @@ class SipxcomPhones(Kind):
 
     def _model_map(self):
         if self._models is None:
-            models = self.call("GET", "/api/phones/models", headers=JSON).json().get("models") or []
+            models = self.call("GET", "/api/phones/models", headers=JSON).data().get("models") or []
             self._models = dict((m.get("modelId"), m) for m in models)
         return self._models
 
@@ -299,7 +299,7 @@ class SipxcomPhones(Kind):
         desired, model = self._desired.get(obj["mac"]) or (None, None)
         if not desired or (model is not None and model != obj["model"]):
             return obj  # nothing to compare, or a model change: the new phone is checked as a create
-        answer = self.call("GET", "/api/phones/%d/settings" % obj["_id"], headers=JSON).json()
+        answer = self.call("GET", "/api/phones/%d/settings" % obj["_id"], headers=JSON).data()
         schema = dict((s.get("path"), s) for s in answer.get("settings") or [])
         self._schemas.setdefault(obj["model"], schema)
         self._check_settings(obj["mac"], obj["model"], desired, schema)
@@ -326,7 +326,7 @@ class SipxcomPhones(Kind):
         so any group name serves, one that does not exist too."""
         if model not in self._schemas:
             answer = self.call("GET", "/api/phoneGroups/%s/model/%s/settings" % (ANY_GROUP, quoted(model)),
-                               headers=JSON).json()
+                               headers=JSON).data()
             self._schemas[model] = dict((s.get("path"), s) for s in answer.get("settings") or [])
         return self._schemas[model]
 
