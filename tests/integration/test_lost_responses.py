@@ -230,8 +230,8 @@ def sipxcom_gateway_problems(sim, item):
     for index, (port, held) in enumerate(zip(want, have["ports"])):
         for path, value in (port.get("settings") or {}).items():
             if held["settings"].get(path) != value:
-                out.append("gateways %s: port %d setting %s is %r" % (item["name"], index, path,
-                                                                    held["settings"].get(path)))
+                out.append("gateways %s: port %d setting %s is %r"
+                           % (item["name"], index, path, held["settings"].get(path)))
     return out
 
 
