@@ -425,8 +425,10 @@ class PortsipPhones(Kind):
                 self._write_members(base_id, extra, [])
             return
         user_id = self._user_id("phone %s" % item["mac"], extra)
-        self.call("POST", "/users/%s/phones" % quoted(user_id), json=body)
+        # Forgotten before the write: when its answer is lost the engine reads the phone again, and must not
+        # be shown what this run read before it.
         self._user_phones.pop(user_id, None)
+        self.call("POST", "/users/%s/phones" % quoted(user_id), json=body)
 
     def _write_members(self, base_id, numbers, old):
         known = dict((m.get("extension_number"), m) for m in old)
@@ -436,8 +438,8 @@ class PortsipPhones(Kind):
             if (known.get(number) or {}).get("ipui"):
                 entry["ipui"] = known[number]["ipui"]  # the handset stays paired
             items.append(entry)
+        self._members.pop(base_id, None)  # before the write: a re-read after a lost answer reads them again
         self.call("POST", "/dect_phones/%s/members" % quoted(base_id), json={"items": items})
-        self._members.pop(base_id, None)
 
     def update(self, tenant, current, changes, item):
         self.driver.enter(tenant)
@@ -456,6 +458,9 @@ class PortsipPhones(Kind):
         for option, field in IP_FIELD.items():
             if option in changes and option not in FIXED:
                 body[field] = changes[option]
+        # Forgotten before the write (the cached record is the one before it): the re-read after a lost answer
+        # must see whether the change landed, not the record this run read first.
+        self._user_phones.pop(full["_user"], None)
         self.call("POST", "/users/%s/phones/%s" % (quoted(full["_user"]), quoted(full["_id"])), json=body)
 
     def delete(self, tenant, current):
@@ -464,9 +469,9 @@ class PortsipPhones(Kind):
             self.call("POST", "/dect_phones/%s/destroy" % quoted(current["_id"]), ok=(200, 204))
             return
         full = self._ip_details(current)
+        self._user_phones.pop(full["_user"], None)  # before the write, as in update()
         self.call("POST", "/users/%s/phones/%s/destroy" % (quoted(full["_user"]), quoted(full["_id"])),
                   ok=(200, 204))
-        self._user_phones.pop(full["_user"], None)
 
     def push(self, tenant, steps):
         self.driver.enter(tenant)

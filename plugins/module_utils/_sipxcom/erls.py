@@ -61,7 +61,7 @@ __metaclass__ = type
 import re
 import xml.etree.ElementTree as ET
 
-from ansible_collections.pbxops.pbx.plugins.module_utils._client import PbxError
+from ansible_collections.pbxops.pbx.plugins.module_utils._client import AmbiguousWrite, PbxError
 from ansible_collections.pbxops.pbx.plugins.module_utils._driver import Kind, ReferenceMissing, TenantMissing
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import normalise_mac
 from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom.driver import JSON, XML, quoted, xml_of
@@ -104,6 +104,7 @@ class SipxcomErls(Kind):
         self._desired = {}   # elin -> the item as the task gives it
         self._claims = {}    # (option, member) -> elin of the task's item that lists it
         self._moves = {}     # (option, member) -> elin that a planned write gives the member
+        self._saved = set()  # ELINs whose location this run's PUT /rest/erls saved
         self._tenant = None
         self._forget()
 
@@ -316,6 +317,18 @@ class SipxcomErls(Kind):
     # -- writes -------------------------------------------------------------------------
     def prepare_create(self, tenant, items):
         # PUT /rest/erls saves a list of ERLs (upsert by ELIN): every new one in one request.
+        elins = [item["elin"] for item in items]
+        try:
+            self._save(items)
+        except AmbiguousWrite:
+            # The answer was lost, not necessarily the write: ask which ERLs exist now. Those that do not are
+            # saved one by one by create(); resending the whole list blindly is what a lost answer must not do.
+            held = set(obj["elin"] for obj in self.list(self._tenant))
+            self._saved.update(elin for elin in elins if elin in held)
+            return
+        self._saved.update(elins)
+
+    def _save(self, items):
         root = ET.Element("e911Locations")
         for item in items:
             self._location(root, dict(item, location=str(item["location"]).strip()))
@@ -329,6 +342,10 @@ class SipxcomErls(Kind):
         return elem
 
     def create(self, tenant, item):
+        if item["elin"] not in self._saved:
+            # Its location was not saved with the others (that PUT lost its answer, and did not land).
+            self._save([item])
+            self._saved.add(item["elin"])
         self._write_members(item["elin"], item, {})
 
     def update(self, tenant, current, changes, item):
