@@ -57,7 +57,7 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP response.
+      - Seconds to wait for each HTTP response, from 1 to 86400 (a day).
       - If not set, the value of the E(PBX_TIMEOUT) environment variable is used.
     type: int
     default: 30
