@@ -163,7 +163,7 @@ def arguments(draw, kind, platform):
     base = dict(BASE[(kind, platform)])
     names = _options(kind) + EXTRA_KEYS
     how = []
-    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+    for _mutation in range(draw(st.integers(min_value=0, max_value=3))):
         name = draw(st.sampled_from(names))
         if draw(st.integers(min_value=0, max_value=9)) == 0:
             base.pop(name, None)
@@ -177,7 +177,7 @@ def arguments(draw, kind, platform):
                                  "force") if k in base]
         task = dict((k, base.pop(k)) for k in task_keys)
         items = [base]
-        for _ in range(draw(st.integers(min_value=0, max_value=2))):
+        for _extra in range(draw(st.integers(min_value=0, max_value=2))):
             items.append(draw(st.one_of(st.just(dict(BASE[(kind, platform)])), JUNK)))
         if draw(st.integers(min_value=0, max_value=7)) == 0:
             items = draw(JUNK)
@@ -255,8 +255,8 @@ class Runs:
         writes = self.writes(platform)
         if writes:
             self.seeded.discard(platform)  # the next example starts from the seeded state again
-        context = "pbx_%s on %s (%s, check=%s): %r" % (kind, platform, ", ".join(how) or "valid", check,
-                                                        _short(args))
+        context = "pbx_%s on %s (%s, check=%s): %r" % (
+            kind, platform, ", ".join(how) or "valid", check, _short(args))
         if result.get("failed"):
             msg = result.get("msg")
             assert isinstance(msg, str) and msg.strip(), "failed without a message: %s\n%r" % (context, result)
