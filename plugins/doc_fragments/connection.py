@@ -57,7 +57,8 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP response, from sending the request to the last byte of the answer (not for each read from the network).
+      - Seconds to wait for each HTTP response, from 1 to 86400 (a day), from sending the request to the last byte
+        of the answer (not for each read from the network).
       - Answers larger than 64 MiB are refused.
       - If not set, the value of the E(PBX_TIMEOUT) environment variable is used.
     type: int

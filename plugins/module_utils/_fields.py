@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import decimal
+import math
 import re
 
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import MASK
@@ -51,8 +53,9 @@ class Option:
             spec["no_log"] = True
         if self.choices:
             spec["choices"] = list(self.choices)
-        if self.options:
-            spec["options"] = dict((o.name, o.spec()) for o in self.options)
+        # No "options": the sub-options are checked by ListItems._fields (single and list form alike). Ansible's
+        # own sub-spec validation raises TypeError on a value that is no dict (address: false, ports: [1]):
+        # ansible-core's set_fallbacks() looks into it before checking its type.
         return spec
 
     def normalise(self, value):
@@ -98,6 +101,30 @@ class Option:
                         "becomes 419): quote the value (%s: \"0643\"), or add | string in a template"
                         % (self.name, type(one).__name__, one, self.name))
         return None
+
+
+def whole_number_problem(value):
+    """Why value cannot be given for a whole-number option (None when Ansible's int check may judge it).
+
+    True and false pass Ansible's check_type_int (a bool is an int) and would be sent as they are; infinity
+    (.inf, "inf") and some lists make it raise OverflowError instead of failing; "1e999999999" would take minutes
+    to expand.
+    """
+    if isinstance(value, bool):
+        return "must be a whole number, got the boolean %r" % value
+    if isinstance(value, (list, tuple)):
+        # decimal.Decimal takes a list as (sign, digits, exponent): [0, [1], 0] would be 1, others overflow.
+        return "must be a whole number, got a list"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a whole number, got %r" % value
+    if isinstance(value, str):
+        try:
+            number = decimal.Decimal(value.strip())
+        except (decimal.DecimalException, ValueError):
+            return None  # not a number at all: check_type_int says so
+        if not number.is_finite() or number.adjusted() > 30:
+            return "must be a whole number, got %r" % value
+    return None
 
 
 def subset_equal(desired, current):
@@ -327,6 +354,8 @@ class Members(Option):
         if option is None or value is None:
             return None
         try:
+            if option.type == "int" and whole_number_problem(value):
+                raise ValueError(value)
             value = option.normalise(value)
         except (TypeError, ValueError):
             return "%s.%s must be %s, got %r" % (where, field, {"int": "a whole number", "bool": "true or false"}

@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.validation import (
     check_type_bool, check_type_dict, check_type_int, check_type_list, check_type_str)
@@ -18,12 +20,14 @@ from ansible.module_utils.common.validation import (
 from ansible_collections.pbxops.pbx.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR, Client, PbxError, check_ca_path, check_url)
 from ansible_collections.pbxops.pbx.plugins.module_utils._engine import Engine
-from ansible_collections.pbxops.pbx.plugins.module_utils._fields import RESOURCES
+from ansible_collections.pbxops.pbx.plugins.module_utils._fields import RESOURCES, whole_number_problem
 from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex import IpcortexDriver
 from ansible_collections.pbxops.pbx.plugins.module_utils._portsip import PortsipDriver
 from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom import SipxcomDriver
 
 DRIVERS = dict((d.name, d) for d in (SipxcomDriver, IpcortexDriver, PortsipDriver))
+# The longest timeout (seconds) a task may set: one day.
+MAX_TIMEOUT = 86400
 # A list longer than this is not echoed back in the result's invocation: a 10,000-item
 # list would be most of what the controller has to read back.
 ECHO_ITEMS = 100
@@ -59,6 +63,37 @@ def resource_argument_spec(resource):
         spec["purge_all_tenants"] = dict(type="bool", default=False)
     spec.update(resource.task_options)
     return spec
+
+
+class PbxModule(AnsibleModule):
+    """AnsibleModule that sets aside, before Ansible checks them, the whole-number values it would get wrong.
+
+    ansible-core's check_type_int lets true/false through as they are, and raises OverflowError (a traceback,
+    not a failure) on .inf or "inf", also from an environment fallback (PBX_TIMEOUT=inf). Such a value is
+    replaced by 0 for Ansible's own validation and refused right after it (refused_numbers).
+    """
+
+    def _load_params(self):
+        super(PbxModule, self)._load_params()
+        self.refused_numbers = []
+        for name, spec in self.argument_spec.items():
+            if spec.get("type") != "int":
+                continue
+            value, source = self.params.get(name), name
+            fallback = spec.get("fallback")
+            if value is None and fallback and fallback[0] is env_fallback:
+                for var in fallback[1]:
+                    if var in os.environ:
+                        value, source = os.environ[var], "%s (from %s)" % (name, var)
+                        break
+            problem = whole_number_problem(value) if value is not None else None
+            if problem:
+                self.refused_numbers.append("%s %s" % (source, problem))
+                self.params[name] = 0
+
+    def refuse_numbers(self):
+        if self.refused_numbers:
+            self.fail_json(msg="; ".join(self.refused_numbers) + " (give an integer, such as 30)", changed=False)
 
 
 CHECK_TYPE = {"str": check_type_str, "bool": check_type_bool, "int": check_type_int, "list": check_type_list,
@@ -105,6 +140,9 @@ class ListItems:
         problem = option.not_text(value)
         if problem:
             raise PbxError("%s: %s" % (label, problem))
+        problem = whole_number_problem(value) if option.type == "int" else None
+        if problem:
+            raise PbxError("%s %s" % (where, problem))
         try:
             if option.type == "str" and not isinstance(value, str):
                 converted = check_type_str(value, allow_conversion=True)
@@ -185,7 +223,7 @@ def run_resource_module(kind):
     resource = RESOURCES[kind]
     spec = connection_argument_spec()
     spec.update(resource_argument_spec(resource))
-    module = AnsibleModule(
+    module = PbxModule(
         argument_spec=spec,
         supports_check_mode=True,
         mutually_exclusive=[[resource.key, resource.plural]],
@@ -194,6 +232,7 @@ def run_resource_module(kind):
         # of secrets and megabytes of text (and the log sanitiser would spend a third of a second on them).
         no_log=True,
     )
+    module.refuse_numbers()
     if REQUESTS_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
@@ -263,6 +302,9 @@ def run_resource_module(kind):
 def _client(module, driver_class):
     """The HTTP client of the task's connection options, the URL and the CA file checked first."""
     params = module.params
+    if not 0 < params["timeout"] <= MAX_TIMEOUT:
+        # requests refuses 0 and less with ValueError, the socket layer anything past ~292 years with OverflowError.
+        raise PbxError("timeout must be a number of seconds from 1 to %d, got %r" % (MAX_TIMEOUT, params["timeout"]))
     base_url = check_url(params["url"], driver_class.prefix)
     if params["validate_certs"] and base_url.startswith("https:"):
         check_ca_path(params["ca_path"])
@@ -304,7 +346,8 @@ def info_argument_spec():
 
 
 def run_info_module():
-    module = AnsibleModule(argument_spec=info_argument_spec(), supports_check_mode=True, no_log=True)
+    module = PbxModule(argument_spec=info_argument_spec(), supports_check_mode=True, no_log=True)
+    module.refuse_numbers()
     if REQUESTS_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
