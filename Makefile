@@ -71,7 +71,7 @@ changelog-lint: venv
 	$(VENV)/bin/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
 ## N10K (default 10000): the unchanged-rerun phase. On 2 cores the extensions part took 18 minutes and
-## the phones part 8 (docs/benchmarks.md); allow 45.
+## the phones part 8, the large-tenant part (bench_large.py) about 8 on a quiet machine (docs/benchmarks.md); allow 55.
 bench: venv
 	$(PY) tests/bench/bench_extensions.py --n $(N) --loop-n $(LOOP_N) --n10k $(or $(N10K),10000)
 	$(PY) tests/bench/bench_large.py --n $(or $(LARGE_N),10000)
