@@ -13,13 +13,15 @@ LOOP_N ?= 500
 export PYTHONPATH := $(CURDIR)/tests
 
 .PHONY: help venv simulator demo test test-unit test-sim test-integration sanity lint docs-check \
-        changelog-lint bench bench-phones bench-kinds bench-onboarding bench-sim build clean
+        changelog-lint bench bench-10k bench-phones bench-kinds bench-onboarding bench-sim build clean
 
 help:
 	@echo "make demo        onboard the example tenant on three simulated PBXs, twice, then export it (the round trip)"
 	@echo "make test        everything CI runs: unit, simulator, integration tests and the quality gates"
 	@echo "make simulator   run the PBX simulator in the foreground (PORT=8080 DB=state.sqlite TLS=1)"
 	@echo "make bench       converge N=$(N) extensions, then N phones, per platform; requests, time ratios, bulk vs loop"
+	@echo "make bench-10k   the large-tenant part of make bench alone: LARGE_N=10000 new extensions per platform,"
+	@echo "                 whole ansible-playbook against a plain requests script, and peak memory"
 	@echo "make bench-phones  the phones part of make bench alone"
 	@echo "make bench-kinds   the call group, gateway and ERL part of make bench alone (KIND_N=200)"
 	@echo "make bench-onboarding  the whole-tenant part of make bench alone (ONBOARD_N=300 extensions and phones)"
@@ -69,9 +71,10 @@ changelog-lint: venv
 	$(VENV)/bin/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
 ## N10K (default 10000): the unchanged-rerun phase. On 2 cores the extensions part took 18 minutes and
-## the phones part 8 (docs/benchmarks.md); allow 45.
+## the phones part 8, the large-tenant part (bench_large.py) about 8 on a quiet machine (docs/benchmarks.md); allow 55.
 bench: venv
 	$(PY) tests/bench/bench_extensions.py --n $(N) --loop-n $(LOOP_N) --n10k $(or $(N10K),10000)
+	$(PY) tests/bench/bench_large.py --n $(or $(LARGE_N),10000)
 	$(PY) tests/bench/bench_phones.py --n $(N) --loop-n $(or $(PHONE_LOOP_N),200)
 	$(PY) tests/bench/bench_kinds.py --n $(or $(KIND_N),200) --loop-n $(or $(KIND_LOOP_N),50)
 	$(PY) tests/bench/bench_onboarding.py --n $(or $(ONBOARD_N),300)
@@ -79,6 +82,11 @@ bench: venv
 ## The whole-tenant part of make bench alone.
 bench-onboarding: venv
 	$(PY) tests/bench/bench_onboarding.py --n $(or $(ONBOARD_N),300)
+
+## The large-tenant part of make bench alone: 10,000 new extensions per platform, 3 back-to-back pairs of the
+## plain script and the whole ansible-playbook (about 8 minutes on 2 cores).
+bench-10k: venv
+	$(PY) tests/bench/bench_large.py --n $(or $(LARGE_N),10000)
 
 ## The phones part of make bench alone.
 bench-phones: venv

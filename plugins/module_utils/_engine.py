@@ -81,6 +81,8 @@ class Engine:
         self.sleep = sleep
         self.push = push
         self._warnings = []
+        #: report() makes the diff of each change only when this is true (the module sets it from --diff)
+        self.want_diff = True
         #: writes whose answer was lost, and how many of them the re-read found already applied
         self.doubtful = {"writes": 0, "landed": 0}
 
@@ -415,7 +417,8 @@ class Engine:
             if failure is not None:
                 entry["outcome"] = step.outcome
             objects.append(entry)
-            diffs.append(self.diff(step))
+            if self.want_diff:
+                diffs.append(self.diff(step))
         if failure is not None:
             summary["not_applied"] = len(failure.details[NOT_APPLIED])
             for outcome in (NOT_ATTEMPTED, UNKNOWN):

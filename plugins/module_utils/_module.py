@@ -257,6 +257,8 @@ def run_resource_module(kind):
                         update_password=params.get("update_password") or "on_create", purge=params["purge"],
                         purge_all_tenants=params.get("purge_all_tenants"), retries=params["retries"],
                         push=params.get("push_config") or "never")
+        # The diff of every change is only made when it is shown (--diff): 20,000 JSON texts for 10,000 creates.
+        engine.want_diff = module._diff
         driver.connect()
         report = engine.run(items)
     except PbxError as exc:
@@ -473,8 +475,37 @@ def _prepare_return(module, resource, result, client, warnings):
             dict((k, NO_LOG_PLACEHOLDER if k in secret_options else v) for k, v in item.items() if v is not None)
             for item in listed]
     result["invocation"] = {"module_args": args}
-    blob = "\x00".join(_strings(result, []) + list(warnings))
-    module.no_log_values = set(v for v in module.no_log_values if "\x00" in v or v in blob)
+    module.no_log_values = occurring(module.no_log_values, _strings(result, []) + list(warnings))
+
+
+def occurring(secrets, strings):
+    """The secrets that occur in any of the strings (as a whole or inside one).
+
+    The same answer as testing each secret against all the strings joined, without
+    scanning megabytes once per secret (30,000 secrets for 10,000 extensions made that
+    the module's largest cost after its HTTP): each distinct string is cut into its
+    pieces of every length a secret has, and the pieces are looked up in the set.
+    A secret holding the separator cannot be told apart that way and is always kept.
+    """
+    secrets = set(secrets)
+    found = set(v for v in secrets if not v or "\x00" in v)
+    lengths = sorted(set(len(v) for v in secrets if v))
+    texts = set(strings)
+    blob = "\x00".join(texts)
+    # A C-speed scan of the joined text per secret costs about a hundredth of a Python-speed
+    # piece lookup per character and length: take whichever way does less.
+    if len(secrets) <= 100 * len(lengths):
+        return found | set(v for v in secrets if v in blob)
+    for text in texts:
+        size = len(text)
+        for length in lengths:
+            if length > size:
+                break
+            for start in range(size - length + 1):
+                piece = text[start:start + length]
+                if piece in secrets:
+                    found.add(piece)
+    return found
 
 
 def check_options(handler, items):

@@ -19,7 +19,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MARKDOWN = os.path.join(REPO, "docs", "benchmarks.md")
 JSON = os.path.join(REPO, "docs", "benchmarks.json")
-SECTIONS = ("bench", "bench-phones", "bench-kinds", "bench-onboarding", "bench-sim", "profile")
+SECTIONS = ("bench", "bench-large", "bench-phones", "bench-kinds", "bench-onboarding", "bench-sim", "profile")
 TITLE = """# Benchmarks
 
 Written by `make bench` (tests/bench/bench_extensions.py, bench_phones.py, bench_kinds.py, then bench_onboarding.py),

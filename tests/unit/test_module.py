@@ -2,9 +2,11 @@
 
 import json
 import os
+import random
 import subprocess
 import sys
 
+from ansible_collections.pbxops.pbx.plugins.module_utils._module import occurring
 from playbook import REPO, ensure_collection_link
 
 MODULE = os.path.join(REPO, "plugins", "modules", "pbx_extension.py")
@@ -40,3 +42,17 @@ def test_invocation_masks_every_secret_option(tmp_path):
     result = run_module(tmp_path, {"platform": "sipxcom", "url": "http://127.0.0.1:9", "password": "Pw-1",
                                    "extensions": [{"number": "1x", "sip_password": "Sip-1"}]})
     assert "Pw-1" not in json.dumps(result) and "Sip-1" not in json.dumps(result)
+
+
+def test_occurring_secrets_are_those_found_in_the_joined_strings():
+    """_module.occurring() keeps exactly the secrets a scan of the joined strings finds, both ways it works."""
+    rng = random.Random(7)
+    alphabet = "ab1-"
+    for few in (True, False):
+        for unused in range(200):
+            strings = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(8)]
+            count = rng.randint(1, 5) if few else rng.randint(600, 700)
+            secrets = set("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(count))
+            secrets.add("x\x00y")
+            blob = "\x00".join(strings)
+            assert occurring(secrets, strings) == set(v for v in secrets if "\x00" in v or v in blob)
