@@ -351,7 +351,7 @@ objects:
       description:
         - Only when the task failed part-way; how far this change got, read back from the PBX after the failure.
         - V(applied) (the PBX holds it), V(partial) (for example created, but not every option set yet),
-          V(not_applied) (sent, but the PBX does not hold it), V(not_attempted) (never sent: the run stopped at
+          V(not_applied) (sent, but the PBX does not hold it), V(not_attempted) (never sent, as the run stopped at
           an earlier change), or V(unknown) when the PBX could not be read again.
       type: str
       returned: on failure

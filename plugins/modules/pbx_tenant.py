@@ -373,7 +373,7 @@ objects:
       description:
         - Only when the task failed part-way; how far this change got, read back from the PBX after the failure.
         - V(applied), V(partial), V(not_applied) (sent, but the PBX does not hold it), V(not_attempted) (never
-          sent: the run stopped at an earlier change), or V(unknown) when the PBX could not be read again.
+          sent, as the run stopped at an earlier change), or V(unknown) when the PBX could not be read again.
       type: str
       returned: on failure
 summary:

@@ -6,7 +6,6 @@ import re
 import sys
 import os
 
-import pytest
 
 import readback_lists
 from playbook import assert_failed, assert_ok
@@ -83,7 +82,7 @@ def test_transient_faults_at_scale_end_in_exactly_the_declared_state(target, rec
     extensions = [ext(p, n) for n in numbers]
     figures = converge_under_faults(target, EXTENSION, "extensions", extensions, seed=1)
     held = readback_lists.extensions(target.sim, p, TENANT)
-    assert sorted(number for number, _ in held) == numbers, "duplicates or missing extensions"
+    assert sorted(number for number, dummy in held) == numbers, "duplicates or missing extensions"
     assert dict(held) == dict((e["number"], e["email"]) for e in extensions)
     record_property("extensions", figures)
 
@@ -135,7 +134,7 @@ def test_a_pbx_that_stays_down_fails_naming_what_was_applied_and_what_was_not_at
     assert summary["created"] + summary["updated"] == len(numbers) - summary["unchanged"]
     one_call = 1 if p == "ipcortex" and summary["created"] else 0
     assert target.writes() == summary["created"] + summary["updated"] + one_call, target.routes()
-    assert sorted(number for number, _ in readback_lists.extensions(target.sim, p, TENANT)) == numbers
+    assert sorted(number for number, dummy in readback_lists.extensions(target.sim, p, TENANT)) == numbers
 
 
 def test_two_plays_converging_overlapping_objects_at_once_end_consistent(target):
@@ -168,7 +167,7 @@ def test_two_plays_converging_overlapping_objects_at_once_end_consistent(target)
                                               result["msg"]))
             assert common, "%s failed for another reason: %s" % (name, result["msg"])
     held = readback_lists.extensions(target.sim, p, TENANT)
-    numbers = [number for number, _ in held if number.startswith("41")]
+    numbers = [number for number, dummy in held if number.startswith("41")]
     assert sorted(numbers) == [str(n) for n in range(4100, 4190)], "duplicates or lost extensions"
     emails = dict(held)
     for n in range(4130, 4160):

@@ -50,9 +50,9 @@ def test_occurring_secrets_are_those_found_in_the_joined_strings():
     alphabet = "ab1-"
     for few in (True, False):
         for unused in range(200):
-            strings = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(8)]
+            strings = ["".join(rng.choice(alphabet) for dummy in range(rng.randint(0, 12))) for dummy in range(8)]
             count = rng.randint(1, 5) if few else rng.randint(600, 700)
-            secrets = set("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(count))
+            secrets = set("".join(rng.choice(alphabet) for dummy in range(rng.randint(0, 6))) for dummy in range(count))
             secrets.add("x\x00y")
             blob = "\x00".join(strings)
             assert occurring(secrets, strings) == set(v for v in secrets if "\x00" in v or v in blob)
