@@ -20,6 +20,15 @@ def ext(platform, number, **over):
 
 
 TENANT = "acme"
+
+# The admin credentials of the secret_simulator fixture (tests/integration/conftest.py): unlike the default
+# admin/admin, every one is a value no other option holds, so the suite's secrets check sees each.
+SECRET_CREDENTIALS = {
+    "sipxcom": ("superadmin", "Sx-Adm1n-Secret-77"),
+    "ipcortex": ("admin", "Ic-Adm1n-Secret-77"),
+    "portsip": ("admin", "Ps-Adm1n-Secret-77"),
+}
+SECRET_KEY = "Ic-Api-Key-Secret-77"
 # How each platform gets the tenant the tests work in (IPCortex companies have no API).
 TENANT_FIXTURE = {
     "sipxcom": ("branches", [{"name": TENANT}]),

@@ -163,6 +163,14 @@ def normalise_text(value):
     return text
 
 
+def _secret_names(options):
+    for option in options:
+        if option.secret:
+            yield option.name
+        for name in _secret_names(option.options or ()):
+            yield name
+
+
 class Resource:
     """A resource kind: its natural key, options and bulk list name.
 
@@ -179,6 +187,8 @@ class Resource:
         self.key_normaliser = key_normaliser
         self.options = dict((o.name, o) for o in options)
         self.secrets = frozenset(o.name for o in options if o.secret)
+        #: the names of secret options at any depth (a port's or an address's fields included)
+        self.secret_names = frozenset(_secret_names(options))
         self.task_options = task_options or {}
         #: some changes need the object destroyed and created again (the summary then counts "replaced")
         self.replaceable = replaceable

@@ -66,15 +66,29 @@ def resource_argument_spec(resource):
 
 
 class PbxModule(AnsibleModule):
-    """AnsibleModule that sets aside, before Ansible checks them, the whole-number values it would get wrong.
+    """AnsibleModule that keeps every secret of the arguments out of every exit, and sets aside, before Ansible
+    checks them, the whole-number values it would get wrong.
+
+    Ansible learns the no_log values of the options it validates itself; the items of a list form are checked
+    by ListItems, which may refuse an item before it has met the secrets of the others. So the values of every
+    option named in ``secret_names``, at any depth and whatever their shape, are registered as soon as the
+    arguments are loaded, and every exit echoes the arguments masked, with a list of ``echo_list`` longer than
+    ECHO_ITEMS summarised.
 
     ansible-core's check_type_int lets true/false through as they are, and raises OverflowError (a traceback,
     not a failure) on .inf or "inf", also from an environment fallback (PBX_TIMEOUT=inf). Such a value is
     replaced by 0 for Ansible's own validation and refused right after it (refused_numbers).
     """
 
+    def __init__(self, secret_names=(), echo_list=None, **kwargs):
+        # Set before AnsibleModule's own checks, which may already exit.
+        self.secret_names = frozenset(secret_names) | frozenset(["password", "api_key"])
+        self.echo_list = echo_list
+        super(PbxModule, self).__init__(**kwargs)
+
     def _load_params(self):
         super(PbxModule, self)._load_params()
+        self.no_log_values.update(secret_values(self.params, self.secret_names))
         self.refused_numbers = []
         for name, spec in self.argument_spec.items():
             if spec.get("type") != "int":
@@ -94,6 +108,48 @@ class PbxModule(AnsibleModule):
     def refuse_numbers(self):
         if self.refused_numbers:
             self.fail_json(msg="; ".join(self.refused_numbers) + " (give an integer, such as 30)", changed=False)
+
+    def masked_arguments(self):
+        """The arguments as the result echoes them: secrets masked at any depth, a long list summarised."""
+        args = {}
+        for name, value in self.params.items():
+            if name == self.echo_list and isinstance(value, list) and len(value) > ECHO_ITEMS:
+                args[name] = "%d items (lists of more than %d are not echoed)" % (len(value), ECHO_ITEMS)
+            else:
+                args[name] = masked({name: value}, self.secret_names)[name]
+        return args
+
+    def exit_json(self, **kwargs):
+        kwargs.setdefault("invocation", {"module_args": self.masked_arguments()})
+        super(PbxModule, self).exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        kwargs.setdefault("invocation", {"module_args": self.masked_arguments()})
+        super(PbxModule, self).fail_json(msg, **kwargs)
+
+
+def secret_values(value, names, inside=False):
+    """Every scalar held, at any depth, under a key in ``names``, as text."""
+    found = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found |= secret_values(item, names, inside or key in names)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found |= secret_values(item, names, inside)
+    elif inside and value is not None and not isinstance(value, bool) and str(value):
+        found.add(str(value))
+    return found
+
+
+def masked(value, names):
+    """``value`` with what any key in ``names`` holds, at any depth, replaced by Ansible's no_log mask."""
+    if isinstance(value, dict):
+        return dict((k, NO_LOG_PLACEHOLDER if k in names and v is not None else masked(v, names))
+                    for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [masked(item, names) for item in value]
+    return value
 
 
 CHECK_TYPE = {"str": check_type_str, "bool": check_type_bool, "int": check_type_int, "list": check_type_list,
@@ -224,6 +280,8 @@ def run_resource_module(kind):
     spec = connection_argument_spec()
     spec.update(resource_argument_spec(resource))
     module = PbxModule(
+        secret_names=resource.secret_names,
+        echo_list=resource.plural,
         argument_spec=spec,
         supports_check_mode=True,
         mutually_exclusive=[[resource.key, resource.plural]],
@@ -293,7 +351,7 @@ def run_resource_module(kind):
         result["msg"] = client.scrub(failure.msg)
         result.update(failure.details)
     warnings = checker.warnings + client.warnings + driver.warnings + engine.warnings
-    _prepare_return(module, resource, result, client, warnings)
+    _prepare_return(module, result, warnings)
     for warning in warnings:
         module.warn(client.scrub(warning))
     if failure is not None:
@@ -454,7 +512,7 @@ def _strings(value, out):
     return out
 
 
-def _prepare_return(module, resource, result, client, warnings):
+def _prepare_return(module, result, warnings):
     """Mask secrets at the source, then let Ansible scan only for those that still occur.
 
     Ansible masks every no_log value in every string of a result: with a bulk list
@@ -464,17 +522,7 @@ def _prepare_return(module, resource, result, client, warnings):
     only by occurring in one of the result's strings; those found are kept for
     Ansible's own masking, as a second line of defence.
     """
-    secret_options = set(resource.secrets) | set(["password", "api_key"])
-    args = dict((k, NO_LOG_PLACEHOLDER if k in secret_options and v is not None else v)
-                for k, v in module.params.items())
-    listed = args.get(resource.plural)
-    if listed is not None and len(listed) > ECHO_ITEMS:
-        args[resource.plural] = "%d items (lists of more than %d are not echoed)" % (len(listed), ECHO_ITEMS)
-    elif listed is not None:
-        args[resource.plural] = [
-            dict((k, NO_LOG_PLACEHOLDER if k in secret_options else v) for k, v in item.items() if v is not None)
-            for item in listed]
-    result["invocation"] = {"module_args": args}
+    result["invocation"] = {"module_args": module.masked_arguments()}
     module.no_log_values = occurring(module.no_log_values, _strings(result, []) + list(warnings))
 
 

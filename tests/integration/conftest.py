@@ -2,7 +2,8 @@ import pytest
 
 import playbook
 from playbook import CONNECTION, make_tenant, run_play
-from samples import TENANT
+from samples import SECRET_CREDENTIALS, SECRET_KEY, TENANT
+from simhelper import RunningSimulator
 
 PLATFORMS = ("sipxcom", "ipcortex", "portsip")
 
@@ -18,6 +19,14 @@ def no_secret_in_any_output():
     assert not leaks, "secrets in the output of %d of %d runs: %s" % (
         len(set(what for _s, what in leaks)), len(playbook.RUNS),
         "; ".join("%r in %s" % (secret[:3] + "...", what[:80]) for secret, what in leaks[:20]))
+
+
+@pytest.fixture(scope="module")
+def secret_simulator():
+    """A simulator whose admin passwords and IPCortex API key are secrets no other option holds."""
+    args = ["--%s-credentials" % p + "=" + "%s:%s" % c for p, c in SECRET_CREDENTIALS.items()]
+    with RunningSimulator(extra_args=args + ["--ipcortex-api-key", SECRET_KEY]) as sim:
+        yield sim
 
 
 @pytest.fixture(params=PLATFORMS)

@@ -8,7 +8,7 @@ import pytest
 
 import readback
 from playbook import CONNECTION, assert_failed, assert_ok, make_tenant, run_play, run_playbook_text, views
-from samples import TENANT, ext
+from samples import SECRET_CREDENTIALS, SECRET_KEY, TENANT, ext
 from simhelper import RunningSimulator
 
 MODULE = "pbxops.pbx.pbx_extension"
@@ -379,21 +379,6 @@ def test_tls_verification(tls_simulator, platform):
     assert_failed(r, "verify, unknown CA", "TLS", "ca_path")
     assert assert_ok(r, "verify with ca_path")["changed"] is True
     assert assert_ok(r, "no verification")["changed"] is True
-
-
-SECRET_CREDENTIALS = {
-    "sipxcom": ("superadmin", "Sx-Adm1n-Secret-77"),
-    "ipcortex": ("admin", "Ic-Adm1n-Secret-77"),
-    "portsip": ("admin", "Ps-Adm1n-Secret-77"),
-}
-SECRET_KEY = "Ic-Api-Key-Secret-77"
-
-
-@pytest.fixture(scope="module")
-def secret_simulator():
-    args = ["--%s-credentials" % p + "=" + "%s:%s" % c for p, c in SECRET_CREDENTIALS.items()]
-    with RunningSimulator(extra_args=args + ["--ipcortex-api-key", SECRET_KEY]) as sim:
-        yield sim
 
 
 @pytest.mark.parametrize("platform", ["sipxcom", "ipcortex", "portsip"])

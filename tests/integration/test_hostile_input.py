@@ -95,9 +95,12 @@ INJECTION = ["'; DROP TABLE users; --", "../../etc/passwd", "..%2f..%2fetc", "<s
 UNICODE = ["\U0001F4DE\U0001F525", "\u202eevil\u202c", "\u05e9\u05dc\u05d5\u05dd", "e\u0301\u0301\u0301",
            "\ufeffbom", "\u200b", "\uffff", "\ud800", "\udfff", "\u0000\u0001\u001f", "Stra\u00dfe", "\u4e2d\u6587",
            "\u0130stanbul", "\U0010ffff"]
-MACS = ["0004f2aabbc", "0004f2aabbccd", "00:04:F2:AA:BB:GG", "00:04:f2:aa:bb", "zz-zz-zz-zz-zz-zz", "0004f2aa bbcc",
-        "00::04:f2:aa:bb:cc", "::::::::::::", "0004f2aabbcc\n", "\uff10004f2aabbcc", "0004f2aabbcc0004f2aabbcc",
-        "00:04:f2:aa:bb:cc'; --", "١٢٣٤٥٦٧٨٩٠١٢"]
+# Not a MAC address in any spelling: refused before any request (REFUSED_KEYS).
+REFUSED_MACS = ["0004f2aabbc", "0004f2aabbccd", "00:04:F2:AA:BB:GG", "00:04:f2:aa:bb", "zz-zz-zz-zz-zz-zz",
+                "::::::::::::", "\uff10004f2aabbcc", "0004f2aabbcc0004f2aabbcc", "00:04:f2:aa:bb:cc'; --",
+                "١٢٣٤٥٦٧٨٩٠١٢"]
+# Twelve hex digits with separators in odd places or spaces around: read as that MAC.
+MACS = REFUSED_MACS + ["0004f2aa bbcc", "00::04:f2:aa:bb:cc", "0004f2aabbcc\n"]
 NUMBERS = ["", " ", "12 34", "+", "-1", "1.5", "1e3", "0x10", "٣٠١", "\uff13\uff10\uff11", "301;", "301/302", "*97",
            "#", "9" * 300, "0643", "301\r\n", "4235551212'", "NaN"]
 ADDRESSES = ["999.1.1.1", "1.2.3", "::::", "256.256.256.256", "a..b", "-host", "host_name", "http://x/", "[::1]",
@@ -237,6 +240,10 @@ class Runs:
     def writes(self, platform):
         return self.sim.stats()["by_platform"].get(platform, {}).get("writes", 0)
 
+    def requests(self, platform):
+        counts = self.sim.stats()["by_platform"].get(platform, {})
+        return sum(counts.get(kind, 0) for kind in ("reads", "writes", "logins"))
+
     def prepare(self, platform):
         if platform not in self.seeded:
             self.sim.reset(platform)
@@ -252,7 +259,7 @@ class Runs:
         full["_ansible_diff"] = True
         self.examples += 1
         result = run_module(MODULES[kind], full)
-        writes = self.writes(platform)
+        writes, requests = self.writes(platform), self.requests(platform)
         if writes:
             self.seeded.discard(platform)  # the next example starts from the seeded state again
         context = "pbx_%s on %s (%s, check=%s): %r" % (
@@ -297,6 +304,26 @@ def test_hostile_arguments_end_in_a_result_or_a_clean_failure(runs, kind, platfo
         runs.one(kind, platform, args, how, check=mode != 0)
 
     prop()
+
+
+# Malformed keys, every one, in both forms, checked and for real: refused before any request, so a key check
+# that stopped checking shows even in check mode (where nothing is written either way). No value of NUMBERS is
+# a 10-digit ELIN.
+REFUSED_KEYS = [("phone", platform, "mac", value) for platform in PLATFORMS for value in REFUSED_MACS] + [
+    ("erl", "sipxcom", "elin", value) for value in NUMBERS]
+
+
+@pytest.mark.parametrize("form", ["single", "list"])
+def test_a_malformed_key_is_refused_naming_it_before_any_request(runs, form):
+    for kind, platform, name, value in REFUSED_KEYS:
+        args = dict(BASE[(kind, platform)], **{name: value})
+        if form == "list":
+            args = {PLURAL[kind]: [dict(BASE[(kind, platform)]), args]}
+        for check in (True, False):
+            result = runs.one(kind, platform, args, ["set " + name], check)
+            context = "pbx_%s on %s, %s %r (%s form, check=%s)" % (kind, platform, name, value, form, check)
+            assert result.get("failed") and name in result.get("msg", ""), "not refused: %s: %r" % (context, result)
+            assert runs.requests(platform) == 0, "sent: %s: %r" % (context, runs.sim.stats())
 
 
 # A handful of generated tasks through a real ansible-playbook: the controller's side of the same property.

@@ -6,6 +6,8 @@ import random
 import subprocess
 import sys
 
+import pytest
+
 from ansible_collections.pbxops.pbx.plugins.module_utils._module import occurring
 from playbook import REPO, ensure_collection_link
 
@@ -56,3 +58,30 @@ def test_occurring_secrets_are_those_found_in_the_joined_strings():
             secrets.add("x\x00y")
             blob = "\x00".join(strings)
             assert occurring(secrets, strings) == set(v for v in secrets if "\x00" in v or v in blob)
+
+
+@pytest.mark.parametrize("refused", [
+    {"bogus": 1},                       # an unknown option: refused before the item's own values are read
+    {"voicemail_pin": ["Pin-L1st-77"]},  # a secret of the wrong shape
+    {"enabled": {"nested": "junk"}},    # another option of the wrong shape, beside the secrets
+])
+def test_no_secret_of_any_item_in_a_refusal(tmp_path, refused):
+    """Input refused part-way through the list still masks the secrets of every item, those before the refused
+    one, the refused one and those after it (the checks had not reached them), in the message and the echo."""
+    first = {"number": "101", "sip_password": "Sip-F1rst-77", "web_password": "Web-F1rst-77"}
+    bad = dict({"number": "102", "sip_password": "Sip-B4d-77"}, **refused)
+    after = {"number": "103", "sip_password": "Sip-Aft3r-77", "voicemail_pin": "246801"}
+    result = run_module(tmp_path, {"platform": "portsip", "url": "http://127.0.0.1:9", "password": "Pw-Adm1n-77",
+                                   "extensions": [first, bad, after]})
+    assert result["failed"] is True and "extensions[1]" in result["msg"]
+    text = json.dumps(result)
+    for secret in ("Sip-F1rst-77", "Web-F1rst-77", "Sip-B4d-77", "Pin-L1st-77", "Sip-Aft3r-77", "246801", "Pw-Adm1n-77"):
+        assert secret not in text, "%s in %s" % (secret, text)
+    assert result["invocation"]["module_args"]["extensions"][2]["number"] == "103"
+
+
+def test_a_refused_long_list_is_not_echoed(tmp_path):
+    items = [{"number": str(100 + n), "sip_password": "Sip-%d-77" % n} for n in range(150)] + [{"bogus": 1}]
+    result = run_module(tmp_path, {"platform": "portsip", "url": "http://127.0.0.1:9", "extensions": items})
+    assert result["failed"] is True
+    assert result["invocation"]["module_args"]["extensions"] == "151 items (lists of more than 100 are not echoed)"
