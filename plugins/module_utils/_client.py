@@ -385,7 +385,11 @@ class Client:
                     self._wait(attempt, delay, "%s %s: HTTP %s" % (method, path, status), "HTTP %s" % status)
                     continue
             if (ok is not None and status not in ok) or (ok is None and not 200 <= status < 300):
-                raise PbxApiError(method, path, status, self.scrub(self._vendor_message(response)))
+                message = self._vendor_message(response)
+                if status == 401 and reauthenticated:
+                    message += (" (refused again right after the session was renewed: the account may lack the "
+                                "right for this call, or the PBX ends new sessions at once)")
+                raise PbxApiError(method, path, status, self.scrub(message))
             return response
 
     def _read_body(self, method, path, response, deadline):

@@ -145,3 +145,15 @@ def test_every_module_run_closes_its_session(pbx):
     assert after["open"] == 0, after
     for task in r.results.values():
         assert not any("close the session" in w for w in task.get("warnings", [])), task
+
+
+# IPCortex says the same in its own words (test_ipcortex_driver).
+@pytest.mark.parametrize("platform", ["portsip"])
+def test_a_request_refused_again_after_the_renewal_fails_saying_so(pbx):
+    """The renewal is tried once: a PBX that refuses the resent request too ends the run with an error that
+    says the session was renewed, without a second renewal or a write."""
+    pbx.sim.faults({"kind": "status", "status": 401, "count": 2, "platform": "portsip", "method": "GET",
+                    "path": "/api/users", "body": {"errors": [{"code": "UNAUTHORIZED", "message": "token expired"}]}})
+    r = pbx.play([{"name": "ext", EXTENSION: ext("portsip", "250")}])
+    assert_failed(r, "ext", "HTTP 401", "token expired", "refused again right after the session was renewed")
+    assert logins(pbx, RENEWAL["portsip"]) == 1 and pbx.writes() == 0, pbx.routes()
