@@ -12,12 +12,13 @@ N ?= 1000
 LOOP_N ?= 500
 export PYTHONPATH := $(CURDIR)/tests
 
-.PHONY: help venv simulator demo test test-unit test-sim test-integration sanity lint docs-check \
+.PHONY: help venv lock lock-check simulator demo test test-unit test-sim test-integration sanity lint docs-check \
         changelog-lint bench bench-10k bench-phones bench-kinds bench-onboarding bench-sim build clean
 
 help:
 	@echo "make demo        onboard the example tenant on three simulated PBXs, twice, then export it (the round trip)"
 	@echo "make test        everything CI runs: unit, simulator, integration tests and the quality gates"
+	@echo "make lock        resolve tests/requirements.txt afresh and rewrite the lock, tests/constraints.txt"
 	@echo "make simulator   run the PBX simulator in the foreground (PORT=8080 DB=state.sqlite TLS=1)"
 	@echo "make bench       converge N=$(N) extensions, then N phones, per platform; requests, time ratios, bulk vs loop"
 	@echo "make bench-10k   the large-tenant part of make bench alone: LARGE_N=10000 new extensions per platform,"
@@ -29,10 +30,11 @@ help:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: tests/requirements.txt
+# Installed from the lock (tests/constraints.txt), so that a fresh clone tests the versions that passed.
+$(VENV)/.installed: tests/requirements.txt tests/constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
-	$(VENV)/bin/pip install -q -r tests/requirements.txt 2>&1 | grep -v "is ignored" || true
+	$(VENV)/bin/pip install -q --upgrade pip -c tests/constraints.txt 2>&1 | grep -v "is ignored" || true
+	$(VENV)/bin/pip install -q -r tests/requirements.txt -c tests/constraints.txt 2>&1 | grep -v "is ignored" || true
 	$(PY) -c "import ansible, fastapi, uvicorn, requests, openapi_core, hypothesis"
 	touch $@
 
@@ -45,8 +47,16 @@ simulator: venv
 demo: venv
 	$(PY) tests/demo.py
 
-test: test-unit test-sim test-integration demo sanity lint docs-check changelog-lint
+test: lock-check test-unit test-sim test-integration demo sanity lint docs-check changelog-lint
 	@echo "make test: all suites and gates passed"
+
+## The lock (tests/constraints.txt) still matches tests/requirements.txt and the environment made from it.
+lock-check: venv
+	$(PY) tests/tools/lock_check.py
+
+## Resolve tests/requirements.txt afresh and rewrite tests/constraints.txt (then make test, commit both).
+lock:
+	PYTHON=$(PYTHON) tests/tools/lock.sh
 
 test-unit: venv
 	$(PYTEST) -q tests/unit
@@ -55,6 +65,7 @@ test-sim: venv
 	$(PYTEST) -q tests/simulator
 
 test-integration: venv
+	rm -rf build/reports
 	$(PYTEST) -q -n 2 tests/integration
 
 sanity: venv
