@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import os
 
+from collections.abc import Mapping
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.validation import (
     check_type_bool, check_type_dict, check_type_int, check_type_list, check_type_str)
@@ -21,11 +22,44 @@ from ansible_collections.pbxops.pbx.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR, Client, PbxError, check_ca_path, check_url)
 from ansible_collections.pbxops.pbx.plugins.module_utils._engine import Engine
 from ansible_collections.pbxops.pbx.plugins.module_utils._fields import RESOURCES, whole_number_problem
-from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex import IpcortexDriver
-from ansible_collections.pbxops.pbx.plugins.module_utils._portsip import PortsipDriver
-from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom import SipxcomDriver
 
-DRIVERS = dict((d.name, d) for d in (SipxcomDriver, IpcortexDriver, PortsipDriver))
+
+def _sipxcom():
+    from ansible_collections.pbxops.pbx.plugins.module_utils._sipxcom import SipxcomDriver
+    return SipxcomDriver
+
+
+def _ipcortex():
+    from ansible_collections.pbxops.pbx.plugins.module_utils._ipcortex import IpcortexDriver
+    return IpcortexDriver
+
+
+def _portsip():
+    from ansible_collections.pbxops.pbx.plugins.module_utils._portsip import PortsipDriver
+    return PortsipDriver
+
+
+class _Drivers(Mapping):
+    """Platform name -> driver class, each imported when first asked for: a module run compiles only its
+    platform's driver (AnsiballZ ships module_utils as source, compiled on every run)."""
+
+    def __init__(self, loaders):
+        self._loaders = loaders
+        self._loaded = {}
+
+    def __getitem__(self, name):
+        if name not in self._loaded:
+            self._loaded[name] = self._loaders[name]()
+        return self._loaded[name]
+
+    def __iter__(self):
+        return iter(self._loaders)
+
+    def __len__(self):
+        return len(self._loaders)
+
+
+DRIVERS = _Drivers({"sipxcom": _sipxcom, "ipcortex": _ipcortex, "portsip": _portsip})
 # The longest timeout (seconds) a task may set: one day.
 MAX_TIMEOUT = 86400
 # A list longer than this is not echoed back in the result's invocation: a 10,000-item
