@@ -151,17 +151,46 @@ def same_calls(platform, plain, module):
     return [(key, a.get(key, 0), b.get(key, 0)) for key in sorted(set(a) | set(b)) if a.get(key, 0) != b.get(key, 0)]
 
 
+# Ansible's own floor: the same ansible-playbook command and items, to a module that takes the list and
+# returns at once. What ansible-playbook costs before any of the collection's code runs (start-up, loading
+# the items, templating them, the module's payload and arguments, the result's way back) is the part of the
+# ratio the collection cannot remove.
+FLOOR_MODULE = """#!/usr/bin/python
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    module = AnsibleModule(argument_spec={"extensions": {"type": "list", "elements": "dict"}},
+                           supports_check_mode=True)
+    module.exit_json(changed=False, summary={"unchanged": len(module.params["extensions"])})
+
+
+if __name__ == "__main__":
+    main()
+"""
+FLOOR = [{"name": "floor", "floor": {"extensions": "{{ items }}"}}]
+
+
+def floor_play(bench):
+    library = os.path.join(bench.workdir, "library")
+    os.makedirs(library, exist_ok=True)
+    with open(os.path.join(library, "floor.py"), "w") as fh:
+        fh.write(FLOOR_MODULE)
+    return bench.play("floor", "sipxcom", FLOOR)  # beside library/, which Ansible searches for modules
+
+
 def bench_platform(bench, platform, n, repeat):
     items = [ext(platform, 10000 + i) for i in range(n)]
     row = {"platform": platform, "n": n, "repeat": repeat}
     play = bench.play("large", platform, be.CONVERGE)
+    floor = floor_play(bench)
     vars_path = bench.write_json("large-vars.json", {"items": items})
     items_path = bench.write_json("large-items.json", items)
     wrapper, report = interpreter_wrapper(bench.workdir)
     env = dict(bench.env, ANSIBLE_PYTHON_INTERPRETER=wrapper) if wrapper else bench.env
     plain_cmd = [sys.executable, os.path.join(HERE, "plain_clients.py"), platform, bench.sim.url, TENANT, items_path]
     plain_env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE))
-    runs = {"plain": [], "playbook": []}
+    runs = {"plain": [], "playbook": [], "floor": []}
     row["plain_requests"], row["playbook_requests"], row["call_differences"] = [], [], []
     for unused_rep in range(repeat):
         bench.fresh(platform, n)
@@ -189,6 +218,11 @@ def bench_platform(bench, platform, n, repeat):
         module_used = bench.counts(platform)
         row["playbook_requests"].append(be.requests_entry(platform, module_used, n, 0))
         row["call_differences"].append(same_calls(platform, plain_used, module_used))
+
+        run = run_sampled(bench.playbook_cmd(floor, vars_path), bench.env)
+        if run.rc:
+            sys.exit("bench: the floor play failed:\n" + run.stdout[-5000:])
+        runs["floor"].append(run)
     for name, done in runs.items():
         row[name + "_runs_s"] = [r.seconds for r in done]
         row[name + "_s"] = statistics.median(row[name + "_runs_s"])
@@ -197,6 +231,9 @@ def bench_platform(bench, platform, n, repeat):
     row["ratio_runs"] = [m / p for m, p in zip(row["playbook_runs_s"], row["plain_runs_s"])]
     row["ratio"] = row["playbook_s"] / row["plain_s"]
     row["cpu_ratio"] = row["playbook_cpu_s"] / row["plain_cpu_s"]
+    # The best ratio the collection could reach (its own code costing nothing), and what its code adds.
+    row["floor_ratio"] = (row["floor_s"] + row["plain_s"]) / row["plain_s"]
+    row["own_s"] = row["playbook_s"] - row["floor_s"] - row["plain_s"]
     row["changed"] = all("changed=1" in r.recap for r in runs["playbook"])
     for role in ("controller", "worker", "module"):
         row[role + "_rss_kb"] = max(r.peaks.get(role, 0) for r in runs["playbook"])
@@ -233,6 +270,15 @@ def markdown(rows, info):
           be.spell(r["requests"]), "yes" if r["same_calls"] else "NO (see docs/benchmarks.json)",
           "%s / %s / %s" % (be.mb(r["controller_rss_kb"]), be.mb(r["worker_rss_kb"]), be.mb(r["module_rss_kb"])),
           be.mb(r["plain_rss_kb"])] for r in rows]))
+    out += ["", "Where the time goes. *Ansible's floor*: the same `ansible-playbook` command and items to a module "
+            "that takes the list and returns at once (start-up, loading and templating the items, the payload and "
+            "arguments, the result's way back), no request; *best possible ratio* = (floor + plain) / plain, what "
+            "the ratio would be if the collection's own code cost nothing; *collection's own* = playbook - floor - "
+            "plain (medians), the time the modules add beyond the plain script's HTTP work:", ""]
+    out += results.block("large-floor", results.table(
+        ["platform", "Ansible's floor s (CPU s)", "best possible ratio", "collection's own s", "playbook / plain"],
+        [[be.TITLES[r["platform"]], "%.1f (%.1f)" % (r["floor_s"], r["floor_cpu_s"]), "%.2f" % r["floor_ratio"],
+          "%.1f" % r["own_s"], "%.2f" % r["ratio"]] for r in rows]))
     out += ["", "Goal (as measured; a FAIL stays a FAIL):", ""]
     out += results.block("large-goals", results.table(
         ["goal"] + [be.TITLES[r["platform"]] for r in rows],
