@@ -66,7 +66,7 @@ test-sim: venv
 
 test-integration: venv
 	rm -rf build/reports
-	$(PYTEST) -q -n 2 tests/integration
+	$(PYTEST) -q -n 2 --durations=30 tests/integration
 
 sanity: venv
 	VENV=$(VENV) tests/tools/sanity.sh
