@@ -12,13 +12,14 @@ N ?= 1000
 LOOP_N ?= 500
 export PYTHONPATH := $(CURDIR)/tests
 
-.PHONY: help venv lock lock-check simulator demo test test-unit test-sim test-integration sanity lint docs-check \
+.PHONY: help venv lock lock-check galaxy-import simulator demo test test-unit test-sim test-integration sanity lint docs-check \
         changelog-lint bench bench-10k bench-phones bench-kinds bench-onboarding bench-sim build clean
 
 help:
 	@echo "make demo        onboard the example tenant on three simulated PBXs, twice, then export it (the round trip)"
 	@echo "make test        everything CI runs: unit, simulator, integration tests and the quality gates"
-	@echo "make lock        resolve tests/requirements.txt afresh and rewrite the lock, tests/constraints.txt"
+	@echo "make lock        resolve the requirements afresh and rewrite their locks (tests/*constraints.txt)"
+	@echo "make galaxy-import  galaxy-importer, as Galaxy runs it on upload, on the built artifact"
 	@echo "make simulator   run the PBX simulator in the foreground (PORT=8080 DB=state.sqlite TLS=1)"
 	@echo "make bench       converge N=$(N) extensions, then N phones, per platform; requests, time ratios, bulk vs loop"
 	@echo "make bench-10k   the large-tenant part of make bench alone: LARGE_N=10000 new extensions per platform,"
@@ -47,16 +48,30 @@ simulator: venv
 demo: venv
 	$(PY) tests/demo.py
 
-test: lock-check test-unit test-sim test-integration demo sanity lint docs-check changelog-lint
+test: lock-check test-unit test-sim test-integration demo sanity lint docs-check changelog-lint galaxy-import
 	@echo "make test: all suites and gates passed"
 
 ## The lock (tests/constraints.txt) still matches tests/requirements.txt and the environment made from it.
 lock-check: venv
 	$(PY) tests/tools/lock_check.py
 
-## Resolve tests/requirements.txt afresh and rewrite tests/constraints.txt (then make test, commit both).
+## Resolve the requirements afresh and rewrite their locks (then make test, commit them).
 lock:
-	PYTHON=$(PYTHON) tests/tools/lock.sh
+	PYTHON=$(PYTHON) tests/tools/lock.sh tests/requirements.txt tests/constraints.txt
+	PYTHON=$(PYTHON) tests/tools/lock.sh tests/importer-requirements.txt tests/importer-constraints.txt
+
+## galaxy-importer (what Galaxy runs on upload) on the built artifact, from its own locked environment.
+IMPORTER_VENV ?= build/importer-venv
+$(IMPORTER_VENV)/.installed: tests/importer-requirements.txt tests/importer-constraints.txt
+	$(PYTHON) -m venv $(IMPORTER_VENV)
+	$(IMPORTER_VENV)/bin/pip install -q --upgrade pip -c tests/importer-constraints.txt 2>&1 | grep -v "is ignored" || true
+	$(IMPORTER_VENV)/bin/pip install -q -r tests/importer-requirements.txt -c tests/importer-constraints.txt 2>&1 \
+		| grep -v "is ignored" || true
+	$(IMPORTER_VENV)/bin/python tests/tools/lock_check.py tests/importer-requirements.txt tests/importer-constraints.txt
+	touch $@
+
+galaxy-import: venv $(IMPORTER_VENV)/.installed
+	VENV=$(VENV) IMPORTER_VENV=$(IMPORTER_VENV) tests/tools/galaxy_import.sh
 
 test-unit: venv
 	$(PYTEST) -q tests/unit

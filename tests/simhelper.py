@@ -26,7 +26,10 @@ def free_port():
 class RunningSimulator:
     """A simulator process; ``url`` is its base address, ``ops`` its operator API."""
 
-    def __init__(self, db=None, port=None, tls=False, extra_args=()):
+    def __init__(self, db=None, port=None, tls=False, extra_args=(), home=None):
+        # home: the folder holding pbxsim, started from there as a user does (docs/simulator.md); this
+        # checkout's tests/ by default.
+        self.home = home
         self.tmp = tempfile.mkdtemp(prefix="pbxsim-")
         self.db = db or os.path.join(self.tmp, "state.sqlite")
         self.port = port or free_port()
@@ -48,10 +51,13 @@ class RunningSimulator:
             cmd += ["--tls", "--cert-dir", os.path.join(self.tmp, "tls")]
         cmd += self.extra_args
         env = dict(os.environ)
-        env["PYTHONPATH"] = HERE + os.pathsep + env.get("PYTHONPATH", "")
+        if self.home is None:
+            env["PYTHONPATH"] = HERE + os.pathsep + env.get("PYTHONPATH", "")
+        else:
+            env.pop("PYTHONPATH", None)
         self.log_path = os.path.join(self.tmp, "simulator.log")
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=self.home)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

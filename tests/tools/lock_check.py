@@ -1,4 +1,6 @@
-"""make test's check that tests/constraints.txt is current (run with the virtual environment's Python).
+"""make test's check that a lock is current: tests/constraints.txt for tests/requirements.txt by default, or the
+pair given (tests/importer-requirements.txt tests/importer-constraints.txt); run with the Python of the virtual
+environment made from it.
 
 - every package tests/requirements.txt names is pinned, to a version its range accepts;
 - the environment holds exactly the pinned packages at the pinned versions: nothing unpinned came in (a new
@@ -19,19 +21,20 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def lines(name):
-    with open(os.path.join(ROOT, "tests", name), encoding="utf-8") as fh:
+    with open(os.path.join(ROOT, name), encoding="utf-8") as fh:
         return [line.split("#")[0].strip() for line in fh if line.split("#")[0].strip()]
 
 
-def main():
+def main(argv):
+    requirements, constraints = argv or ("tests/requirements.txt", "tests/constraints.txt")
     pins = {}
-    for line in lines("constraints.txt"):
+    for line in lines(constraints):
         name, sep, version = line.partition("==")
         if not sep:
-            sys.exit("lock_check: tests/constraints.txt: %r is not name==version" % line)
+            sys.exit("lock_check: %s: %r is not name==version" % (constraints, line))
         pins[canonicalize_name(name)] = version
     problems = []
-    for line in lines("requirements.txt"):
+    for line in lines(requirements):
         wanted = Requirement(line)
         pinned = pins.get(canonicalize_name(wanted.name))
         if pinned is None:
@@ -47,10 +50,11 @@ def main():
     for name in sorted(set(pins) - set(installed)):
         problems.append("%s is pinned but not installed" % name)
     if problems:
-        sys.exit("lock_check: tests/constraints.txt is not current (run make lock, then make test):\n  "
-                 + "\n  ".join(problems))
-    print("lock_check: %d pinned packages, all installed as pinned; tests/requirements.txt satisfied" % len(pins))
+        sys.exit("lock_check: %s is not current (run make lock, then make test):\n  %s"
+                 % (constraints, "\n  ".join(problems)))
+    print("lock_check: %s: %d pinned packages, all installed as pinned; %s satisfied"
+          % (constraints, len(pins), requirements))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

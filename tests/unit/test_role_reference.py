@@ -25,6 +25,15 @@ def test_readme_quotes_the_argument_specs(role):
 
 
 @pytest.mark.parametrize("role", role_reference.roles())
+def test_the_role_readme_is_made_from_the_argument_specs(role):
+    path = role_reference.role_readme_path(role)
+    assert os.path.exists(path), "%s has no README.md: python tests/tools/role_reference.py --write" % role
+    with open(path, encoding="utf-8") as fh:
+        assert fh.read() == role_reference.role_readme(role), \
+            "roles/%s/README.md is stale: python tests/tools/role_reference.py --write" % role
+
+
+@pytest.mark.parametrize("role", role_reference.roles())
 def test_every_default_is_documented_with_the_same_value(role):
     import yaml
 
