@@ -164,11 +164,12 @@ def normalise_text(value):
 
 
 def _secret_names(options):
+    names = []
     for option in options:
         if option.secret:
-            yield option.name
-        for name in _secret_names(option.options or ()):
-            yield name
+            names.append(option.name)
+        names += _secret_names(option.options or ())
+    return names
 
 
 class Resource:

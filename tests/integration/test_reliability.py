@@ -85,10 +85,11 @@ def report(platform, kind, figures, held):
     faults, retries, lost, requests = figures
     os.makedirs(os.path.dirname(REPORT), exist_ok=True)
     with open(REPORT, "a", encoding="utf-8") as fh:
+        values = (platform, SCALE, kind, requests, sum(faults.values()), faults["429"], faults["503"], faults["drop"],
+                  retries, lost, len(held), SCALE)
         fh.write("%s %d %s: %d requests, faults injected %d (HTTP 429 %d, HTTP 503 %d, dropped %d), retries %d, "
                  "writes with a lost answer %d; end state read back: %d held, %d declared, no duplicate; "
-                 "rerun: 0 writes\n" % (platform, SCALE, kind, requests, sum(faults.values()), faults["429"],
-                                         faults["503"], faults["drop"], retries, lost, len(held), SCALE))
+                 "rerun: 0 writes\n" % values)
 
 
 def test_transient_faults_at_scale_end_in_exactly_the_declared_state(target, record_property):
