@@ -303,7 +303,11 @@ def main(argv=None):
     p.add_argument("--platform", action="append", choices=be.PLATFORMS)
     p.add_argument("--no-docs", action="store_true", help="do not write docs/benchmarks.md and .json")
     args = p.parse_args(argv)
-    info, started = results.begin("large tenant", "make bench-10k LARGE_N=%d" % args.n)
+    command = "make bench-10k LARGE_N=%d" % args.n
+    if args.repeat != REPEAT or args.platform:
+        command = "tests/bench/bench_large.py --n %d --repeat %d%s" % (
+            args.n, args.repeat, "".join(" --platform " + p for p in args.platform or ()))
+    info, started = results.begin("large tenant", command)
     workdir = tempfile.mkdtemp(prefix="pbxbench-large-")
     rows = []
     try:
