@@ -176,6 +176,7 @@ def test_two_plays_converging_overlapping_objects_at_once_end_consistent(target)
         writer.start()
     for writer in writers:
         writer.join()
+    never_sent = set()
     for name, result in results.items():
         if result.get("failed"):
             # Only a conflict over a common extension may stop a writer, and it says which.
@@ -184,12 +185,22 @@ def test_two_plays_converging_overlapping_objects_at_once_end_consistent(target)
                 p == "ipcortex" and re.search(r"^while preparing to create 60 extensions: .*Already exists",
                                               result["msg"]))
             assert common, "%s failed for another reason: %s" % (name, result["msg"])
+            # A writer that stopped never sent the rest of its list (when the conflict comes early, that is most
+            # of it: how early depends on the two plays' timing); the rerun below sends it.
+            never_sent |= set(result.get("not_attempted") or [])
+            if p == "ipcortex" and common.group(0).startswith("while preparing"):
+                never_sent |= set(item["number"] for item in dict(first=first, second=second)[name])
     held = readback_lists.extensions(target.sim, p, TENANT)
     numbers = [number for number, dummy in held if number.startswith("41")]
-    assert sorted(numbers) == [str(n) for n in range(4100, 4190)], "duplicates or lost extensions"
+    assert len(numbers) == len(set(numbers)), "duplicate extensions: %s" % sorted(numbers)
+    missing = set(str(n) for n in range(4100, 4190)) - set(numbers)
+    assert missing <= never_sent, "lost extensions (neither held nor reported as never sent): %s" % sorted(
+        missing - never_sent)
+    assert set(numbers) <= set(str(n) for n in range(4100, 4190)), sorted(numbers)
     emails = dict(held)
     for n in range(4130, 4160):
-        assert emails[str(n)] in ("first%d@acme.example" % n, "second%d@acme.example" % n), emails[str(n)]
+        if str(n) in emails:
+            assert emails[str(n)] in ("first%d@acme.example" % n, "second%d@acme.example" % n), emails[str(n)]
 
     # Each writer's rerun converges; the last one run wins every field it sets, and then nothing moves.
     assert_ok(target.play([{"name": "converge", EXTENSION: {"extensions": first}}]), "converge")
@@ -197,6 +208,8 @@ def test_two_plays_converging_overlapping_objects_at_once_end_consistent(target)
     target.sim.reset_stats()
     again = assert_ok(target.play([{"name": "converge", EXTENSION: {"extensions": second}}]), "converge")
     assert again["changed"] is False and target.writes() == 0
-    emails = dict(readback_lists.extensions(target.sim, p, TENANT))
+    held = readback_lists.extensions(target.sim, p, TENANT)
+    assert sorted(number for number, dummy in held if number.startswith("41")) == [str(n) for n in range(4100, 4190)]
+    emails = dict(held)
     assert all(emails[str(n)] == "second%d@acme.example" % n for n in range(4130, 4190))
     assert all(emails[str(n)] == "first%d@acme.example" % n for n in range(4100, 4130))
