@@ -43,15 +43,8 @@ def _secret_keys():
     from ansible_collections.pbxops.pbx.plugins.module_utils._fields import RESOURCES
 
     keys = set(["password", "api_key"])
-
-    def walk(options):
-        for option in options:
-            if option.secret:
-                keys.add(option.name)
-            walk(option.options or ())
-
     for resource in RESOURCES.values():
-        walk(resource.options.values())
+        keys |= resource.secret_names
     return frozenset(keys)
 
 

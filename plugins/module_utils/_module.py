@@ -145,13 +145,11 @@ class PbxModule(AnsibleModule):
 
     def masked_arguments(self):
         """The arguments as the result echoes them: secrets masked at any depth, a long list summarised."""
-        args = {}
-        for name, value in self.params.items():
-            if name == self.echo_list and isinstance(value, list) and len(value) > ECHO_ITEMS:
-                args[name] = "%d items (lists of more than %d are not echoed)" % (len(value), ECHO_ITEMS)
-            else:
-                args[name] = masked({name: value}, self.secret_names)[name]
-        return args
+        args = dict(self.params)
+        listed = args.get(self.echo_list)
+        if isinstance(listed, list) and len(listed) > ECHO_ITEMS:
+            args[self.echo_list] = "%d items (lists of more than %d are not echoed)" % (len(listed), ECHO_ITEMS)
+        return masked(args, self.secret_names)
 
     def exit_json(self, **kwargs):
         kwargs.setdefault("invocation", {"module_args": self.masked_arguments()})
